@@ -1,0 +1,1 @@
+"""gamerooms: a multiplayer game server for Django."""
