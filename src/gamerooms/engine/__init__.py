@@ -1,1 +1,51 @@
+"""The pure rules engine: games, actions, matches, a seeded RNG and the game registry."""
 
+from gamerooms.engine import errors
+from gamerooms.engine.errors import (
+    BadActionData,
+    GameError,
+    IllegalAction,
+    MatchOver,
+    NotYourTurn,
+    SettingsError,
+    StaleVersion,
+)
+from gamerooms.engine.game import Action, ActionContext, ActionSpec, Game, Result, Settings, action
+from gamerooms.engine.match import (
+    Applied,
+    MatchState,
+    apply_action,
+    decode_match,
+    encode_match,
+    replay,
+    start_match,
+)
+from gamerooms.engine.registry import GameRegistry
+from gamerooms.engine.rng import SeededRandom
+
+__all__ = [
+    "Action",
+    "ActionContext",
+    "ActionSpec",
+    "Applied",
+    "BadActionData",
+    "Game",
+    "GameError",
+    "GameRegistry",
+    "IllegalAction",
+    "MatchOver",
+    "MatchState",
+    "NotYourTurn",
+    "Result",
+    "SeededRandom",
+    "Settings",
+    "SettingsError",
+    "StaleVersion",
+    "action",
+    "apply_action",
+    "decode_match",
+    "encode_match",
+    "errors",
+    "replay",
+    "start_match",
+]

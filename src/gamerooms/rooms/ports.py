@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 Listener = Callable[[bytes], None]
 """Called with each payload published on a topic, in publish order, on the event loop."""
@@ -76,3 +77,55 @@ class Clock(Protocol):
 
     def now(self) -> float:
         """Seconds since the epoch."""
+
+
+class MatchHistory(Protocol):
+    """What the journal keeps of a match: enough to replay it exactly."""
+
+    match_id: str
+    game: str
+    settings: dict[str, Any]
+    players: list[dict[str, Any]]
+    seed: int
+    actions: list[tuple[int, str, Any]]
+
+
+class Journal(Protocol):
+    """Durable record of matches and their actions (the database)."""
+
+    async def match_created(
+        self,
+        match_id: str,
+        game: str,
+        settings: dict[str, Any],
+        players: list[dict[str, Any]],
+        seed: int,
+    ) -> None:
+        """Record a new match with its seats."""
+
+    async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
+        """Make an action durable before it is committed, where this journal is the durable copy;
+        raises StaleVersion if that version is already recorded."""
+
+    async def committed(self, match_id: str, entry: ActionEntry) -> None:
+        """Learn of a committed action (a journal behind a durable store records it here)."""
+
+    async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
+        """Record how a match ended; everything before it is durable when this returns."""
+
+    async def history(self, match_id: str) -> MatchHistory | None:
+        """Everything needed to replay a match, or None if it was never recorded."""
+
+    async def close(self) -> None:
+        """Write out anything pending."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEntry:
+    """One accepted action as the journal records it."""
+
+    version: int
+    seat: int
+    name: str
+    data: Any
+    at: float

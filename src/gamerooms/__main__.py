@@ -1,0 +1,5 @@
+"""`python -m gamerooms` runs the command-line interface."""
+
+from gamerooms.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""Request and response shapes of the REST API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+
+class AvatarSerializer(serializers.Serializer[dict[str, Any]]):
+    """An emoji on a colour."""
+
+    emoji = serializers.CharField(max_length=16, required=False)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+
+
+class PlayerSerializer(serializers.Serializer[dict[str, Any]]):
+    """The wire Player object."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    avatar = AvatarSerializer()
+    bot = serializers.BooleanField()
+
+
+class GuestRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    """Who a guest wants to be."""
+
+    name = serializers.CharField(max_length=40, trim_whitespace=True)
+    avatar = AvatarSerializer(required=False, allow_null=True)
+
+
+class RegisterRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    """A new account."""
+
+    username = serializers.RegexField(r"^[\w.@+-]{3,40}$")
+    password = serializers.CharField(min_length=8, max_length=128, write_only=True)
+
+    def validate_username(self, value: str) -> str:
+        """Usernames are unique, case-insensitively."""
+        if get_user_model().objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("this username is taken")
+        return value
+
+
+class AuthResponseSerializer(serializers.Serializer[dict[str, Any]]):
+    """Tokens and the player they stand for."""
+
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    player = PlayerSerializer()
+
+
+class GameSerializer(serializers.Serializer[dict[str, Any]]):
+    """A registered game."""
+
+    name = serializers.CharField()
+    title = serializers.CharField()
+    min_players = serializers.IntegerField()
+    max_players = serializers.IntegerField()
+    default_players = serializers.IntegerField()
+    settings_schema = serializers.DictField()
+    bot_levels = serializers.ListField(child=serializers.CharField())
+    actions = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,18 @@
+"""REST routes: include them in your project's urls (`path("", include("gamerooms.api.urls"))`)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from gamerooms.api import views
+
+urlpatterns = [
+    path("healthz", views.HealthView.as_view(), name="gamerooms-health"),
+    path("api/auth/guest/", views.GuestView.as_view(), name="gamerooms-guest"),
+    path("api/auth/register/", views.RegisterView.as_view(), name="gamerooms-register"),
+    path("api/auth/token/", TokenObtainPairView.as_view(), name="gamerooms-token"),
+    path("api/auth/token/refresh/", TokenRefreshView.as_view(), name="gamerooms-token-refresh"),
+    path("api/me/", views.MeView.as_view(), name="gamerooms-me"),
+    path("api/games/", views.GameListView.as_view(), name="gamerooms-games"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="gamerooms-schema"),
+]

@@ -1,0 +1,98 @@
+"""REST views: guest and account auth, games, the current player, and health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from gamerooms.api.serializers import (
+    AuthResponseSerializer,
+    GameSerializer,
+    GuestRequestSerializer,
+    PlayerSerializer,
+    RegisterRequestSerializer,
+)
+from gamerooms.conf import load_config
+from gamerooms.models import Player
+from gamerooms.persistence.players import create_guest, player_for_user, register_user
+from gamerooms.runtime import game_registry
+
+
+def _tokens_for(player: Player) -> dict[str, Any]:
+    refresh = RefreshToken.for_user(player.user)  # type: ignore[arg-type]
+    return {"access": str(refresh.access_token), "refresh": str(refresh), "player": player.to_wire()}
+
+
+class GuestView(APIView):
+    """Play without signing up: a guest player and its tokens."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
+    def post(self, request: Request) -> Response:
+        """Create a guest."""
+        body = GuestRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        avatar = body.validated_data.get("avatar") or {}
+        player = create_guest(body.validated_data["name"], avatar.get("emoji"), avatar.get("color"))
+        return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
+
+
+class RegisterView(APIView):
+    """Create an account; answers with tokens so the new player can play at once."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
+    def post(self, request: Request) -> Response:
+        """Register a user."""
+        body = RegisterRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        player = register_user(data["username"], data["password"])
+        return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    """The player behind the request's token or session."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=PlayerSerializer)
+    def get(self, request: Request) -> Response:
+        """The current player."""
+        player = player_for_user(request.user)
+        assert player is not None  # IsAuthenticated guarantees a user
+        return Response(player.to_wire())
+
+
+class GameListView(APIView):
+    """Every registered game with its settings schema and bot levels."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=GameSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """List games."""
+        return Response(game_registry().describe_all())
+
+
+class HealthView(APIView):
+    """Liveness: answers 200 with the backend in use."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        """Report health."""
+        backend = "redis" if load_config().REDIS_URL else "memory"
+        return Response({"status": "ok", "store": backend, "games": game_registry().names()})

@@ -1,0 +1,90 @@
+"""The `gamerooms` command: `serve` runs the server; `match` creates a match between players."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+
+def _setup_django(data: str | None) -> None:
+    if data is not None:
+        os.environ["GAMEROOMS_DATA"] = data
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gamerooms.settings")
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int, data: str | None, log_level: str) -> None:
+    """Migrate the database, then run the server with uvicorn until interrupted."""
+    _setup_django(data)
+    import uvicorn
+    from django.core.management import call_command
+
+    from gamerooms.conf import load_config
+
+    call_command("migrate", interactive=False, verbosity=0)
+    config = load_config()
+    uvicorn.run(
+        "gamerooms.asgi:application",
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        ws_max_size=max(config.MAX_FRAME_BYTES * 16, 1 << 20),
+        ws_per_message_deflate=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def create_match(data: str | None, game: str, player_ids: list[str], seed: int | None) -> str:
+    """Create a match between existing players (seat order as given); its id."""
+    _setup_django(data)
+    import asyncio
+
+    from django.core.management import call_command
+
+    from gamerooms.models import Player
+    from gamerooms.runtime import current_runtime, shutdown_runtime
+
+    call_command("migrate", interactive=False, verbosity=0)
+    found = {player.id: player.to_wire() for player in Player.objects.filter(id__in=player_ids)}
+    missing = [player_id for player_id in player_ids if player_id not in found]
+    if missing:
+        raise SystemExit(f"no such players: {', '.join(missing)}")
+
+    async def create() -> str:
+        try:
+            players = [found[player_id] for player_id in player_ids]
+            return await current_runtime().matches.create(game, players, seed=seed)
+        finally:
+            await shutdown_runtime()
+
+    return asyncio.run(create())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `gamerooms` command."""
+    parser = argparse.ArgumentParser(prog="gamerooms", description="A multiplayer game server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="run the server (migrates the database first)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--data", default=None, help="data folder (default ./.gamerooms/)")
+    run.add_argument("--log-level", default="info")
+    match = commands.add_parser("match", help="create a match between players; prints its id")
+    match.add_argument("--game", required=True)
+    match.add_argument("--players", required=True, help="comma-separated player ids, by seat")
+    match.add_argument("--seed", type=int, default=None)
+    match.add_argument("--data", default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        serve(args.host, args.port, args.data, args.log_level)
+    elif args.command == "match":
+        print(create_match(args.data, args.game, args.players.split(","), args.seed))

@@ -1,0 +1,33 @@
+"""gamerooms settings with their defaults, read from Django's `settings.GAMEROOMS`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every knob of a gamerooms server; override any of them in `settings.GAMEROOMS`."""
+
+    REDIS_URL: str | None = None
+    GAMES: tuple[str, ...] = ()
+    MAX_FRAME_BYTES: int = 64 * 1024
+    RATE_PER_SECOND: float = 20.0
+    RATE_BURST: int = 40
+    OVERSIZE_STRIKES: int = 3
+    JOURNAL_FLUSH_SECONDS: float = 0.25
+
+
+def load_config() -> Config:
+    """The Config built from `settings.GAMEROOMS` (unknown keys are an error)."""
+    raw: dict[str, Any] = dict(getattr(settings, "GAMEROOMS", {}))
+    known = {field.name for field in fields(Config)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"unknown GAMEROOMS settings: {', '.join(unknown)}")
+    if "GAMES" in raw:
+        raw["GAMES"] = tuple(raw["GAMES"])
+    return Config(**raw)

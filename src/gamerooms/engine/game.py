@@ -1,0 +1,131 @@
+"""The Game base class: a game's rules as pure functions of a typed state."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, TypeVar
+
+import msgspec
+
+from gamerooms.engine.actions import ActionContext, ActionSpec, action, collect_actions
+from gamerooms.engine.errors import IllegalAction, SettingsError, field_message
+from gamerooms.engine.rng import SeededRandom
+from gamerooms.engine.schema import inline_schema
+
+__all__ = [
+    "Action",
+    "ActionContext",
+    "ActionSpec",
+    "Game",
+    "Result",
+    "Settings",
+    "StateT",
+    "action",
+]
+
+StateT = TypeVar("StateT", bound=msgspec.Struct)
+
+
+class Result(msgspec.Struct, frozen=True):
+    """How a match ended: the winning seats (none for a draw), optional scores, and why."""
+
+    winners: list[int]
+    scores: dict[str, float] | None = None
+    reason: str = "finished"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The protocol's `Result` object."""
+        return {"winners": list(self.winners), "scores": self.scores, "reason": self.reason}
+
+
+class Action(msgspec.Struct, frozen=True):
+    """A legal move, as a bot would send it."""
+
+    name: str
+    data: dict[str, Any]
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    """Base of every game's settings schema (fields with defaults)."""
+
+
+class Game(ABC, Generic[StateT]):
+    """A game's rules. Subclasses set the class attributes, implement the abstract methods and
+    declare their actions with `@action`; the engine never mutates a state it was given."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    min_players: ClassVar[int]
+    max_players: ClassVar[int]
+    default_players: ClassVar[int | None] = None
+    state_type: ClassVar[type[msgspec.Struct]]
+    settings_type: ClassVar[type[Settings]] = Settings
+    bot_levels: ClassVar[tuple[str, ...]] = ("random",)
+    hidden_information: ClassVar[bool] = False
+    actions: ClassVar[Mapping[str, ActionSpec]] = MappingProxyType({})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.actions = collect_actions(cls)
+
+    @abstractmethod
+    def setup(self, settings: Any, seats: int, rng: SeededRandom) -> StateT:
+        """The initial state; `settings` is an instance of `settings_type`."""
+
+    @abstractmethod
+    def turn(self, state: StateT) -> Sequence[int]:
+        """The seats that may act now ([] once the match is over)."""
+
+    @abstractmethod
+    def view(self, state: StateT, seat: int | None) -> dict[str, Any]:
+        """What `seat` may see of the state (None: a spectator's public view)."""
+
+    @abstractmethod
+    def result(self, state: StateT) -> Result | None:
+        """The result once the match is over, else None."""
+
+    @abstractmethod
+    def legal_actions(self, state: StateT, seat: int) -> list[Action]:
+        """Every action `seat` may take now."""
+
+    @classmethod
+    def action_spec(cls, name: str) -> ActionSpec:
+        """The declared action `name`; IllegalAction if there is none."""
+        spec = cls.actions.get(name)
+        if spec is None:
+            raise IllegalAction(f"unknown action {name!r}")
+        return spec
+
+    @classmethod
+    def parse_settings(cls, raw: Mapping[str, Any] | None) -> Settings:
+        """Validate settings (None = all defaults; unknown keys ignored), naming a bad field."""
+        try:
+            return msgspec.convert({} if raw is None else raw, cls.settings_type)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(field_message(exc, "settings")) from None
+
+    @classmethod
+    def settings_schema(cls) -> dict[str, Any]:
+        """The JSON schema of the settings."""
+        return inline_schema(cls.settings_type)
+
+    @classmethod
+    def match_size(cls) -> int:
+        """The number of seats a queue match gets."""
+        return cls.min_players if cls.default_players is None else cls.default_players
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """The game's public description, for the lobby and the API."""
+        return {
+            "name": cls.name,
+            "title": cls.title,
+            "min_players": cls.min_players,
+            "max_players": cls.max_players,
+            "default_players": cls.match_size(),
+            "settings_schema": cls.settings_schema(),
+            "bot_levels": list(cls.bot_levels),
+            "actions": list(cls.actions),
+        }

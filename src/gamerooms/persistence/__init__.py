@@ -1,0 +1,1 @@
+"""Durable records through the Django ORM: players and the match journal."""

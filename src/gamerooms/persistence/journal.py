@@ -1,0 +1,173 @@
+"""The match journal in the database: match records, seats and the action log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gamerooms.engine import StaleVersion
+from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
+from gamerooms.rooms.ports import ActionEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredHistory:
+    """A match as the database knows it."""
+
+    match_id: str
+    game: str
+    settings: dict[str, Any]
+    players: list[dict[str, Any]]
+    seed: int
+    actions: list[tuple[int, str, Any]]
+
+
+def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
+    return ActionRecord(
+        match_id=match_id,
+        version=entry.version,
+        seat=entry.seat,
+        name=entry.name,
+        data=entry.data,
+        at=datetime.fromtimestamp(entry.at, tz=UTC),
+    )
+
+
+def _record_match(
+    match_id: str, game: str, settings: dict[str, Any], players: list[dict[str, Any]], seed: int
+) -> None:
+    with transaction.atomic():
+        MatchRecord.objects.create(
+            id=match_id, game=game, settings=settings, players=players, seed=seed
+        )
+        known = set(
+            Player.objects.filter(id__in=[p["id"] for p in players]).values_list("id", flat=True)
+        )
+        MatchSeat.objects.bulk_create(
+            MatchSeat(match_id=match_id, seat=seat, player_id=player["id"])
+            for seat, player in enumerate(players)
+            if player["id"] in known
+        )
+
+
+def _insert(match_id: str, entry: ActionEntry) -> None:
+    try:
+        _row(match_id, entry).save(force_insert=True)
+    except IntegrityError as exc:
+        raise StaleVersion(f"version {entry.version} is already recorded") from exc
+
+
+def _insert_many(rows: list[ActionRecord]) -> None:
+    ActionRecord.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _finish(match_id: str, result: dict[str, Any], version: int) -> None:
+    MatchRecord.objects.filter(id=match_id).update(
+        status=MatchRecord.Status.FINISHED,
+        result=result,
+        version=version,
+        finished_at=timezone.now(),
+    )
+
+
+def _history(match_id: str) -> StoredHistory | None:
+    record = MatchRecord.objects.filter(id=match_id).first()
+    if record is None:
+        return None
+    actions = [
+        (seat, name, data)
+        for seat, name, data in record.actions.order_by("version").values_list(
+            "seat", "name", "data"
+        )
+    ]
+    return StoredHistory(
+        match_id=record.id,
+        game=record.game,
+        settings=record.settings,
+        players=record.players,
+        seed=record.seed,
+        actions=actions,
+    )
+
+
+class DatabaseJournal:
+    """Journal on the Django database.
+
+    Write-ahead mode (the embedded default, where the database is the only durable copy): every
+    action is inserted before it is committed. Buffered mode (when Redis holds the live state
+    durably): committed actions are written in batches every `flush_seconds`, and at once when the
+    match ends.
+    """
+
+    def __init__(self, *, write_ahead: bool, flush_seconds: float = 0.25) -> None:
+        self._write_ahead = write_ahead
+        self._flush_seconds = flush_seconds
+        self._pending: list[ActionRecord] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def match_created(
+        self,
+        match_id: str,
+        game: str,
+        settings: dict[str, Any],
+        players: list[dict[str, Any]],
+        seed: int,
+    ) -> None:
+        """Record a new match and its seats."""
+        await sync_to_async(_record_match)(match_id, game, settings, players, seed)
+
+    async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
+        """Insert the action now when the database is the durable copy."""
+        if self._write_ahead:
+            await sync_to_async(_insert)(match_id, entry)
+
+    async def committed(self, match_id: str, entry: ActionEntry) -> None:
+        """Queue the action for the next batch when the store is the durable copy."""
+        if self._write_ahead:
+            return
+        self._pending.append(_row(match_id, entry))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_later())
+
+    async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
+        """Write out pending actions, then the result."""
+        await self.flush()
+        await sync_to_async(_finish)(match_id, result, version)
+
+    async def history(self, match_id: str) -> StoredHistory | None:
+        """The match record and its actions in order."""
+        await self.flush()
+        return await sync_to_async(_history)(match_id)
+
+    async def flush(self) -> None:
+        """Write every pending action."""
+        rows, self._pending = self._pending, []
+        if not rows:
+            return
+        try:
+            await sync_to_async(_insert_many)(rows)
+        except Exception:
+            self._pending[:0] = rows
+            raise
+
+    async def close(self) -> None:
+        """Stop the flusher and write what is pending."""
+        if self._flusher is not None and not self._flusher.done():
+            self._flusher.cancel()
+        await self.flush()
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self._flush_seconds)
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("writing the action log failed; will retry with the next batch")

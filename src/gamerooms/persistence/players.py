@@ -1,0 +1,80 @@
+"""Players: guests, registered users and their public profile."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from gamerooms.models import Player
+
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class ProfileError(ValueError):
+    """A profile field is invalid; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def clean_profile(name: Any, avatar: Any) -> tuple[str, str | None, str | None]:
+    """Validated (name, emoji, colour) from a request body; raises ProfileError."""
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40:
+        raise ProfileError("name", "a name of 1 to 40 characters is required")
+    if avatar is None:
+        return name.strip(), None, None
+    if not isinstance(avatar, dict):
+        raise ProfileError("avatar", "must be an object with emoji and color")
+    emoji, color = avatar.get("emoji"), avatar.get("color")
+    if emoji is not None and (not isinstance(emoji, str) or not 1 <= len(emoji) <= 16):
+        raise ProfileError("avatar.emoji", "must be a short string")
+    if color is not None and (not isinstance(color, str) or not COLOR.match(color)):
+        raise ProfileError("avatar.color", "must look like #rrggbb")
+    return name.strip(), emoji, color
+
+
+def create_guest(name: str, emoji: str | None, color: str | None) -> Player:
+    """A new guest: a Django user without a usable password, and its player."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.create_user(username=f"guest-{secrets.token_hex(8)}")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        player = Player(user=user, name=name, is_guest=True)
+        if emoji:
+            player.avatar_emoji = emoji
+        if color:
+            player.avatar_color = color
+        player.save()
+    return player
+
+
+def register_user(username: str, password: str) -> Player:
+    """A new registered user and its player, named after the username."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.create_user(username=username, password=password)
+        return Player.objects.create(user=user, name=username[:40])
+
+
+def player_for_user(user: AbstractBaseUser | AnonymousUser) -> Player | None:
+    """The player of an authenticated user (created on first use), else None."""
+    if not user.is_authenticated:
+        return None
+    player, _ = Player.objects.get_or_create(
+        user_id=user.pk, defaults={"name": str(user.get_username())[:40]}
+    )
+    return player
+
+
+def player_for_user_id(user_id: Any) -> Player | None:
+    """The player of the user with this id, or None if there is no such user."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(pk=user_id, is_active=True).first()
+    return None if user is None else player_for_user(user)

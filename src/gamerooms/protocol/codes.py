@@ -1,0 +1,42 @@
+"""Error codes carried by `error` frames and WebSocket close codes (PROTOCOL.md §1, §3)."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The `code` of an `error` frame."""
+
+    BAD_JSON = "bad_json"
+    BAD_MESSAGE = "bad_message"
+    UNKNOWN_TYPE = "unknown_type"
+    NOT_AUTHORIZED = "not_authorized"
+    NOT_FOUND = "not_found"
+    ROOM_FULL = "room_full"
+    WRONG_PASSWORD = "wrong_password"
+    ALREADY_JOINED = "already_joined"
+    NOT_OWNER = "not_owner"
+    NOT_READY = "not_ready"
+    TOO_FEW_PLAYERS = "too_few_players"
+    ILLEGAL_ACTION = "illegal_action"
+    NOT_YOUR_TURN = "not_your_turn"
+    STALE_VERSION = "stale_version"
+    MATCH_OVER = "match_over"
+    MATCH_PAUSED = "match_paused"
+    RATE_LIMITED = "rate_limited"
+    TOO_LARGE = "too_large"
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a WebSocket."""
+
+    LEFT = 4000
+    MOVED = 4001
+    UNAUTHORIZED = 4002
+    FORBIDDEN = 4003
+    NOT_FOUND = 4004
+    POLICY = 4008
+    REPLACED = 4009
+    KICKED = 4010
+    GOING_AWAY = 1001

@@ -1,0 +1,84 @@
+"""The composition root: one Runtime per server process, built from settings on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from gamerooms.conf import Config, load_config
+from gamerooms.engine import GameRegistry
+from gamerooms.persistence.journal import DatabaseJournal
+from gamerooms.rooms.fanout import Fanout
+from gamerooms.rooms.matches import MatchService
+from gamerooms.rooms.ports import Clock, Store
+from gamerooms.store import build_store
+
+
+class SystemClock:
+    """The real wall clock."""
+
+    def now(self) -> float:
+        """Seconds since the epoch."""
+        return time.time()
+
+
+@cache
+def game_registry() -> GameRegistry:
+    """Games from installed packages' entry points plus `GAMEROOMS["GAMES"]`."""
+    return GameRegistry.discover(load_config().GAMES)
+
+
+@dataclass
+class Runtime:
+    """Everything one server process shares: config, games, store, journal and services."""
+
+    config: Config
+    games: GameRegistry
+    store: Store
+    journal: DatabaseJournal
+    clock: Clock
+    matches: MatchService
+    fanout: Fanout
+
+    @property
+    def backend(self) -> str:
+        """"redis" or "memory"."""
+        return "redis" if self.config.REDIS_URL else "memory"
+
+    async def close(self) -> None:
+        """Write out the journal and release the store."""
+        await self.journal.close()
+        await self.store.close()
+
+
+def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
+    """A Runtime for this config: memory store and write-ahead journal, or Redis and batches."""
+    clock = clock or SystemClock()
+    games = game_registry()
+    store = build_store(config.REDIS_URL)
+    journal = DatabaseJournal(
+        write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
+    )
+    matches = MatchService(store, journal, games, clock)
+    return Runtime(config, games, store, journal, clock, matches, Fanout(store))
+
+
+_runtimes: dict[asyncio.AbstractEventLoop, Runtime] = {}
+
+
+def current_runtime() -> Runtime:
+    """The Runtime of the running event loop, built on first use."""
+    loop = asyncio.get_running_loop()
+    runtime = _runtimes.get(loop)
+    if runtime is None:
+        runtime = _runtimes[loop] = build_runtime(load_config())
+    return runtime
+
+
+async def shutdown_runtime() -> None:
+    """Close the running loop's Runtime, if any."""
+    runtime = _runtimes.pop(asyncio.get_running_loop(), None)
+    if runtime is not None:
+        await runtime.close()

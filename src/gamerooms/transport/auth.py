@@ -1,0 +1,40 @@
+"""WebSocket authentication: `?token=<access jwt>` or the Django session of a logged-in browser."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AnonymousUser
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from gamerooms.models import Player
+from gamerooms.persistence.players import player_for_user, player_for_user_id
+from gamerooms.transport.types import Scope
+
+
+def query_params(scope: Scope) -> dict[str, str]:
+    """The first value of each query-string parameter."""
+    raw = scope.get("query_string", b"").decode("latin-1")
+    return {key: values[0] for key, values in parse_qs(raw).items()}
+
+
+async def authenticate(scope: Scope) -> Player | None:
+    """The player behind this socket, or None when authentication fails."""
+    token = query_params(scope).get("token")
+    if token is not None:
+        user_id = _user_id_from_token(token)
+        return None if user_id is None else await sync_to_async(player_for_user_id)(user_id)
+    user = scope.get("user", AnonymousUser())
+    return await sync_to_async(player_for_user)(user)
+
+
+def _user_id_from_token(token: str) -> Any:
+    try:
+        access = AccessToken(token)  # type: ignore[arg-type]
+    except TokenError:
+        return None
+    return access.get(api_settings.USER_ID_CLAIM)

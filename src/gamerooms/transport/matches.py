@@ -1,0 +1,106 @@
+"""`/ws/matches/<match_id>/`: seated players act and chat; everyone gets their own view."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from gamerooms.engine import GameError
+from gamerooms.models import Player
+from gamerooms.protocol.codes import CloseCode, ErrorCode
+from gamerooms.protocol.messages import ClientMessage, MatchAction, MatchChat, MatchLeave
+from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.matches import presence_key
+from gamerooms.rooms.rendering import Reply, state_frame
+from gamerooms.runtime import Runtime
+from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.socket import WebSocket
+
+
+class MatchSocket:
+    """A seat's socket as the fan-out sees it; holds updates back until match.state is sent."""
+
+    def __init__(self, socket: WebSocket, seat: int | None) -> None:
+        self.socket = socket
+        self.seat = seat
+        self.token = secrets.token_hex(8)
+        self._version: int | None = None
+        self._held: list[tuple[int, str]] = []
+
+    async def deliver(self, version: int, text: str) -> None:
+        """Send a frame unless the state already sent includes it."""
+        if self._version is None:
+            self._held.append((version, text))
+        elif version == 0 or version > self._version:
+            await self.socket.send_text(text)
+
+    async def send_state(self, version: int, text: str) -> None:
+        """Send match.state, then whatever was held back and is newer."""
+        await self.socket.send_text(text)
+        self._version = version
+        held, self._held = self._held, []
+        for held_version, held_text in held:
+            await self.deliver(held_version, held_text)
+
+    async def close(self, code: int) -> None:
+        """Close the socket."""
+        await self.socket.close(code)
+
+
+class MatchEndpoint(Endpoint):
+    """Serves one seat (or, later, a spectator) of a match."""
+
+    async def serve(
+        self, socket: WebSocket, player: Player, runtime: Runtime, params: dict[str, Any]
+    ) -> None:
+        """Attach the socket to the match, send the state, then handle its messages."""
+        match_id = params["match_id"]
+        try:
+            match = await runtime.matches.get(match_id)
+        except NotFound as exc:
+            await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
+            return
+        seat = match.seat_of(player.id)
+        if seat is None:
+            message = "you are not seated in this match"
+            await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.FORBIDDEN)
+            return
+        seated = MatchSocket(socket, seat)
+        await runtime.fanout.attach(match_id, seated)
+        await runtime.store.adjust_presence(presence_key(match_id), str(seat), 1)
+        try:
+            await runtime.matches.claim_seat(match_id, seat, seated.token)
+            match = await runtime.matches.get(match_id)
+            connected = await runtime.matches.connected_seats(match_id)
+            await seated.send_state(match.version, state_frame(match, seat, connected))
+            async for message in socket.messages():
+                await self._handle(message, seated, player, runtime, match_id)
+        finally:
+            await runtime.store.adjust_presence(presence_key(match_id), str(seat), -1)
+            await runtime.fanout.detach(match_id, seated)
+
+    async def _handle(
+        self,
+        message: ClientMessage,
+        seated: MatchSocket,
+        player: Player,
+        runtime: Runtime,
+        match_id: str,
+    ) -> None:
+        socket = seated.socket
+        reply = Reply(seated.token, message.id)
+        try:
+            if isinstance(message, MatchAction) and seated.seat is not None:
+                await runtime.matches.act(
+                    match_id, seated.seat, message.action, message.data, message.version, reply
+                )
+            elif isinstance(message, MatchChat):
+                await runtime.matches.chat(match_id, player.to_wire(), message.text, reply)
+            elif isinstance(message, MatchLeave):
+                await socket.close(CloseCode.LEFT)
+            else:
+                kind = type(message).__struct_config__.tag
+                text = f"{kind!r} is not accepted on a match socket"
+                await socket.send_error(ErrorCode.UNKNOWN_TYPE, text, message.id)
+        except (GameError, Refusal) as exc:
+            await socket.send_error(exc.code, exc.message, message.id)

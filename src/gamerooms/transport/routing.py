@@ -1,0 +1,20 @@
+"""WebSocket routes; include `websocket_urlpatterns` in your own ProtocolTypeRouter."""
+
+from __future__ import annotations
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from django.urls import path
+
+from gamerooms.transport.matches import MatchEndpoint
+from gamerooms.transport.types import ASGIApp
+
+websocket_urlpatterns = [
+    path("ws/matches/<str:match_id>/", MatchEndpoint()),
+]
+
+
+def websocket_application() -> ASGIApp:
+    """The WebSocket side: session auth around the gamerooms routes."""
+    app: ASGIApp = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+    return app

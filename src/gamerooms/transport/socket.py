@@ -1,0 +1,103 @@
+"""A thin WebSocket over raw ASGI: accept, send, close, and a receive loop that applies limits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from gamerooms.protocol.codes import CloseCode
+from gamerooms.protocol.frames import error
+from gamerooms.protocol.messages import ClientMessage, ProtocolError, parse
+from gamerooms.transport.limits import FrameLimits, Verdict
+from gamerooms.transport.types import Receive, Scope, Send
+
+
+_REFUSALS = {
+    Verdict.RATE_LIMITED: "slow down: too many frames per second",
+    Verdict.TOO_LARGE: "frame larger than {} bytes",
+}
+
+
+class WebSocket:
+    """One client socket; sends after close are ignored."""
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, limits: FrameLimits) -> None:
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self._limits = limits
+        self.closed = False
+        self.close_code: int | None = None
+
+    async def accept(self) -> bool:
+        """Complete the handshake; False if the client left first."""
+        message = await self._receive()
+        if message["type"] != "websocket.connect":
+            self.closed = True
+            return False
+        await self._send({"type": "websocket.accept"})
+        return True
+
+    async def send_text(self, text: str) -> None:
+        """Send one text frame unless the socket is closed."""
+        if self.closed:
+            return
+        try:
+            await self._send({"type": "websocket.send", "text": text})
+        except (OSError, RuntimeError):
+            self.closed = True
+
+    async def send_error(self, code: str, message: str, request_id: Any = None) -> None:
+        """Send an error frame to this client only."""
+        await self.send_text(error(code, message, request_id))
+
+    async def close(self, code: int) -> None:
+        """Close with a code; idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        self.close_code = code
+        try:
+            await self._send({"type": "websocket.close", "code": code})
+        except (OSError, RuntimeError):
+            pass
+
+    async def refuse(self, code: str, message: str, close_code: int) -> None:
+        """Send one error, then close."""
+        await self.send_error(code, message)
+        await self.close(close_code)
+
+    async def messages(self) -> AsyncIterator[ClientMessage]:
+        """Parsed client messages until the socket closes; bad frames are answered here."""
+        while not self.closed:
+            event = await self._receive()
+            kind = event["type"]
+            if kind == "websocket.disconnect":
+                self.closed = True
+                return
+            if kind != "websocket.receive":
+                continue
+            text = event.get("text")
+            raw: str | bytes = text if text is not None else (event.get("bytes") or b"")
+            message = await self._admit(raw)
+            if message is not None:
+                yield message
+
+    async def _admit(self, raw: str | bytes) -> ClientMessage | None:
+        verdict = self._limits.check(_size(raw))
+        if verdict is not Verdict.ACCEPT:
+            await self.send_error(verdict.value, _REFUSALS[verdict].format(self._limits.max_bytes))
+            if self._limits.exhausted:
+                await self.close(CloseCode.POLICY)
+            return None
+        try:
+            return parse(raw)
+        except ProtocolError as exc:
+            await self.send_error(exc.code, exc.message, exc.request_id)
+            return None
+
+
+def _size(raw: str | bytes) -> int:
+    if isinstance(raw, bytes):
+        return len(raw)
+    return len(raw) if raw.isascii() else len(raw.encode())

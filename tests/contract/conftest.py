@@ -1,0 +1,176 @@
+"""Fixtures for the Store contract suite: each test runs against every Store implementation.
+
+`redis_url_or_skip()` decides whether Redis tests run: the URL comes from
+``GAMEROOMS_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``); an unreachable server skips
+the test, or fails it when ``GAMEROOMS_REQUIRE_REDIS=1``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
+
+import pytest
+
+from gamerooms.rooms.ports import Store
+from gamerooms.store.memory import MemoryStore
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+TIMEOUT = 10.0
+"""Seconds any single wait in these tests may take before it counts as a failure."""
+
+
+def redis_url_or_skip() -> str:
+    """The test Redis URL; skips the calling test (or fails it, if required) when unreachable."""
+    url = os.environ.get("GAMEROOMS_TEST_REDIS_URL") or DEFAULT_REDIS_URL
+    problem = _redis_problem(url)
+    if problem is None:
+        return url
+    parts = urlsplit(url)
+    reason = f"Redis not reachable at {parts.hostname or '127.0.0.1'}:{parts.port or 6379}"
+    if os.environ.get("GAMEROOMS_REQUIRE_REDIS") == "1":
+        pytest.fail(f"{reason} ({problem}) and GAMEROOMS_REQUIRE_REDIS=1", pytrace=False)
+    pytest.skip(f"{reason} ({problem})")
+
+
+@functools.cache
+def _redis_problem(url: str) -> str | None:
+    """Why Redis at `url` can't be used, or None if it answers PING (asked once per session)."""
+    try:
+        import redis
+    except ImportError:
+        return "the redis package is not installed"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        return str(error) or type(error).__name__
+    finally:
+        client.close()
+    return None
+
+
+def unique_prefix() -> str:
+    """A key and channel prefix no other test (or engineer) shares."""
+    return f"gamerooms-test:{uuid.uuid4().hex}:"
+
+
+async def delete_keys(url: str, prefix: str) -> None:
+    """Remove every key a test left under `prefix`."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis URL for Redis-only tests (skipped when Redis is absent)."""
+    return redis_url_or_skip()
+
+
+@pytest.fixture
+async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
+    """A unique prefix whose keys are deleted after the test."""
+    prefix = unique_prefix()
+    yield prefix
+    await delete_keys(redis_url, prefix)
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """A fresh, empty Store of each implementation."""
+    if request.param == "memory":
+        memory = MemoryStore()
+        yield memory
+        await memory.close()
+        return
+    from gamerooms.store.redis import RedisStore
+
+    url = redis_url_or_skip()
+    prefix = unique_prefix()
+    redis_store = RedisStore(url, prefix=prefix)
+    try:
+        yield redis_store
+    finally:
+        await redis_store.close()
+        await delete_keys(url, prefix)
+
+
+@pytest.fixture
+async def peer(store: Store) -> AsyncIterator[Store]:
+    """A second handle on the same data, as another server process would hold it.
+
+    For Redis: another RedisStore with the same prefix (its own connection pool and pub/sub
+    connection). For memory, which is single-process by design: the same store.
+    """
+    if isinstance(store, MemoryStore):
+        yield store
+        return
+    from gamerooms.store.redis import RedisStore
+
+    assert isinstance(store, RedisStore)
+    other = RedisStore(redis_url_or_skip(), prefix=store.prefix)
+    try:
+        yield other
+    finally:
+        await other.close()
+
+
+class Collector:
+    """A listener that records payloads and lets a test await them (with a timeout)."""
+
+    def __init__(self, name: str = "", log: list[tuple[str, bytes]] | None = None) -> None:
+        self.name = name
+        self.payloads: list[bytes] = []
+        self._log = log
+        self._arrived = asyncio.Event()
+
+    def __call__(self, payload: bytes) -> None:
+        self.payloads.append(payload)
+        if self._log is not None:
+            self._log.append((self.name, payload))
+        self._arrived.set()
+
+    async def wait_for_count(self, count: int, timeout: float = TIMEOUT) -> list[bytes]:
+        """Wait until at least `count` payloads arrived; all payloads so far."""
+
+        async def enough() -> None:
+            while len(self.payloads) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        try:
+            await asyncio.wait_for(enough(), timeout)
+        except TimeoutError:
+            pytest.fail(f"{self.name or 'listener'}: {len(self.payloads)} of {count} payloads")
+        return self.payloads
+
+    async def wait_for_payload(self, payload: bytes, timeout: float = TIMEOUT) -> list[bytes]:
+        """Wait until `payload` arrived; all payloads so far."""
+
+        async def arrived() -> None:
+            while payload not in self.payloads:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        try:
+            await asyncio.wait_for(arrived(), timeout)
+        except TimeoutError:
+            pytest.fail(f"{self.name or 'listener'}: no {payload!r} in {self.payloads[-5:]!r}")
+        return self.payloads
+
+
+@pytest.fixture
+def collect() -> Callable[..., Collector]:
+    """Make listeners that record what they hear: ``collect()``, ``collect("a", log)``."""
+    return Collector
