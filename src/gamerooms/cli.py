@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _setup_django(data: str | None) -> None:
     if data is not None:
         os.environ["GAMEROOMS_DATA"] = data
+    Path(os.environ.get("GAMEROOMS_DATA", ".gamerooms")).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gamerooms.settings")
     import django
 

@@ -44,7 +44,7 @@ class Runtime:
 
     @property
     def backend(self) -> str:
-        """"redis" or "memory"."""
+        """ "redis" or "memory"."""
         return "redis" if self.config.REDIS_URL else "memory"
 
     async def close(self) -> None:

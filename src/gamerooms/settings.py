@@ -15,14 +15,16 @@ from typing import Any
 import dj_database_url
 
 DATA_DIR = Path(os.environ.get("GAMEROOMS_DATA", ".gamerooms")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """The configured secret key, else one generated once and kept in the data folder."""
+    """The configured secret key, else one kept in the data folder (`gamerooms serve` creates it),
+    else a key for this process only."""
     configured = os.environ.get("GAMEROOMS_SECRET_KEY")
     if configured:
         return configured
+    if not DATA_DIR.is_dir():
+        return secrets.token_urlsafe(50)
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))

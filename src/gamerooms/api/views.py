@@ -25,8 +25,11 @@ from gamerooms.runtime import game_registry
 
 
 def _tokens_for(player: Player) -> dict[str, Any]:
-    refresh = RefreshToken.for_user(player.user)  # type: ignore[arg-type]
-    return {"access": str(refresh.access_token), "refresh": str(refresh), "player": player.to_wire()}
+    if player.user is None:
+        raise ValueError("only players with a user account get tokens")
+    refresh = RefreshToken.for_user(player.user)
+    access = str(refresh.access_token)
+    return {"access": access, "refresh": str(refresh), "player": player.to_wire()}
 
 
 class GuestView(APIView):
@@ -70,7 +73,8 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         """The current player."""
         player = player_for_user(request.user)
-        assert player is not None  # IsAuthenticated guarantees a user
+        if player is None:
+            return Response(status=status.HTTP_401_UNAUTHORIZED)
         return Response(player.to_wire())
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,21 +13,9 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
-from gamerooms.rooms.ports import ActionEntry
+from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StoredHistory:
-    """A match as the database knows it."""
-
-    match_id: str
-    game: str
-    settings: dict[str, Any]
-    players: list[dict[str, Any]]
-    seed: int
-    actions: list[tuple[int, str, Any]]
 
 
 def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
@@ -79,7 +66,7 @@ def _finish(match_id: str, result: dict[str, Any], version: int) -> None:
     )
 
 
-def _history(match_id: str) -> StoredHistory | None:
+def _history(match_id: str) -> MatchHistory | None:
     record = MatchRecord.objects.filter(id=match_id).first()
     if record is None:
         return None
@@ -89,7 +76,7 @@ def _history(match_id: str) -> StoredHistory | None:
             "seat", "name", "data"
         )
     ]
-    return StoredHistory(
+    return MatchHistory(
         match_id=record.id,
         game=record.game,
         settings=record.settings,
@@ -143,7 +130,7 @@ class DatabaseJournal:
         await self.flush()
         await sync_to_async(_finish)(match_id, result, version)
 
-    async def history(self, match_id: str) -> StoredHistory | None:
+    async def history(self, match_id: str) -> MatchHistory | None:
         """The match record and its actions in order."""
         await self.flush()
         return await sync_to_async(_history)(match_id)

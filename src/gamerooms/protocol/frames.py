@@ -40,7 +40,7 @@ def with_request_id(text: str, request_id: RequestId) -> str:
     """A frame built once for many sockets, with `id` added for the one that asked."""
     if request_id is None:
         return text
-    return f"{text[:-1]},\"id\":{orjson.dumps(request_id).decode()}}}"
+    return f'{text[:-1]},"id":{orjson.dumps(request_id).decode()}}}'
 
 
 def error(code: str, message: str, request_id: RequestId = None) -> str:

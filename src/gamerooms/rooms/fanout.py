@@ -15,7 +15,6 @@ from gamerooms.rooms.ports import Store, Subscription, match_topic
 log = logging.getLogger(__name__)
 
 
-
 class Recipient(Protocol):
     """A socket of this process attached to a match."""
 

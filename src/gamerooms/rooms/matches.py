@@ -45,9 +45,7 @@ class MatchService:
         self._games = games
         self._clock = clock
         self._new_id = new_id
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def create(
         self,
@@ -109,7 +107,8 @@ class MatchService:
         self, match_id: str, sender: dict[str, Any], text: str, reply: Reply | None = None
     ) -> None:
         """Send a chat line to everyone in the match."""
-        line = frame("match.chat", **{"from": sender, "text": text, "at": iso(self._clock.now())})
+        fields: dict[str, Any] = {"from": sender, "text": text, "at": iso(self._clock.now())}
+        line = frame("match.chat", **fields)
         announcement = Announcement(frames={EVERYONE: line})
         if reply is not None:
             announcement.reply_to, announcement.request_id = reply.token, reply.request_id

@@ -79,7 +79,8 @@ class Clock(Protocol):
         """Seconds since the epoch."""
 
 
-class MatchHistory(Protocol):
+@dataclass(frozen=True)
+class MatchHistory:
     """What the journal keeps of a match: enough to replay it exactly."""
 
     match_id: str

@@ -62,8 +62,8 @@ class MatchEndpoint(Endpoint):
             return
         seat = match.seat_of(player.id)
         if seat is None:
-            message = "you are not seated in this match"
-            await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.FORBIDDEN)
+            refusal = "you are not seated in this match"
+            await socket.refuse(ErrorCode.NOT_AUTHORIZED, refusal, CloseCode.FORBIDDEN)
             return
         seated = MatchSocket(socket, seat)
         await runtime.fanout.attach(match_id, seated)

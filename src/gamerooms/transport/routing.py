@@ -10,7 +10,7 @@ from gamerooms.transport.matches import MatchEndpoint
 from gamerooms.transport.types import ASGIApp
 
 websocket_urlpatterns = [
-    path("ws/matches/<str:match_id>/", MatchEndpoint()),
+    path("ws/matches/<str:match_id>/", MatchEndpoint()),  # type: ignore[arg-type]
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,7 +11,6 @@ from gamerooms.protocol.frames import error
 from gamerooms.protocol.messages import ClientMessage, ProtocolError, parse
 from gamerooms.transport.limits import FrameLimits, Verdict
 from gamerooms.transport.types import Receive, Scope, Send
-
 
 _REFUSALS = {
     Verdict.RATE_LIMITED: "slow down: too many frames per second",
@@ -57,10 +57,8 @@ class WebSocket:
             return
         self.closed = True
         self.close_code = code
-        try:
+        with contextlib.suppress(OSError, RuntimeError):
             await self._send({"type": "websocket.close", "code": code})
-        except (OSError, RuntimeError):
-            pass
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
         """Send one error, then close."""

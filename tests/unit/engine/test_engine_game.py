@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 import pytest
@@ -49,7 +49,7 @@ class CounterGame(Game[Counter]):
     min_players = 1
     max_players = 3
     state_type = Counter
-    settings_type = CounterSettings
+    settings_type: ClassVar[type[Settings]] = CounterSettings
 
     def setup(self, settings: CounterSettings, seats: int, rng: SeededRandom) -> Counter:
         return Counter(value=settings.start)
@@ -146,6 +146,7 @@ def test_the_base_game_has_no_actions() -> None:
 
 
 def test_parse_settings_fills_defaults() -> None:
+    raw: dict[str, Any] | None
     for raw in (None, {}):
         assert CounterGame.parse_settings(raw) == CounterSettings(
             start=0, label="count", colour=Colour()

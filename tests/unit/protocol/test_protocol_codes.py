@@ -51,7 +51,8 @@ def test_error_code_names_match_values() -> None:
 
 
 def test_error_codes_are_strings() -> None:
-    assert ErrorCode.TOO_LARGE == "too_large"
+    assert isinstance(ErrorCode.TOO_LARGE, str)
+    assert ErrorCode("too_large") is ErrorCode.TOO_LARGE
     assert f"{ErrorCode.BAD_JSON}" == "bad_json"
 
 
@@ -60,7 +61,8 @@ def test_close_codes_are_exactly_the_protocols() -> None:
 
 
 def test_close_codes_are_ints() -> None:
-    assert CloseCode.REPLACED == 4009
+    assert isinstance(CloseCode.REPLACED, int)
+    assert CloseCode(4009) is CloseCode.REPLACED
     assert int(CloseCode.GOING_AWAY) == 1001
 
 

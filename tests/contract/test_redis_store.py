@@ -1,0 +1,218 @@
+"""What the contract can't see of RedisStore: key schema, TTLs, the shared pub/sub connection,
+reconnection and a clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from gamerooms.rooms.ports import match_topic
+from gamerooms.store.redis import RedisStore
+
+pytestmark = pytest.mark.redis
+
+TIMEOUT = 10.0
+Collect = Any  # the conftest `collect` fixture: a Collector class
+
+
+@pytest.fixture
+async def raw(redis_url: str) -> AsyncIterator[Redis]:
+    """A plain client, to look behind the store's back."""
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def client_name() -> str:
+    """A connection name that identifies this test's connections in CLIENT LIST."""
+    return f"gamerooms-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def named_store(
+    redis_url: str, redis_prefix: str, client_name: str
+) -> AsyncIterator[RedisStore]:
+    """A RedisStore whose connections carry `client_name`."""
+    separator = "&" if "?" in redis_url else "?"
+    store = RedisStore(f"{redis_url}{separator}client_name={client_name}", prefix=redis_prefix)
+    yield store
+    await store.close()
+
+
+async def _eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Poll `check` until it holds: for state another connection changes asynchronously."""
+
+    async def poll() -> None:
+        while not await check():
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(poll(), TIMEOUT)
+    except TimeoutError:
+        pytest.fail(f"never happened: {what}")
+
+
+async def _subscriber_connections(raw: Redis, client_name: str) -> list[dict[str, Any]]:
+    clients = await raw.client_list()
+    return [c for c in clients if c.get("name") == client_name and int(c["sub"]) > 0]
+
+
+async def test_match_key_schema_and_ttl(redis_url: str, redis_prefix: str, raw: Redis) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix, match_ttl=100)
+    try:
+        await store.create_match("m1", 0, b"s0")
+        key = f"{redis_prefix}match:m1"
+        assert await raw.hgetall(key) == {b"v": b"0", b"b": b"s0"}
+        assert 0 < await raw.ttl(key) <= 100
+
+        await raw.expire(key, 5)
+        assert await store.commit_match("m1", 0, b"s1", b"a1")
+        assert await raw.hgetall(key) == {b"v": b"1", b"b": b"s1"}
+        assert await raw.ttl(key) > 5  # refreshed by the commit
+
+        await raw.expire(key, 5)
+        assert not await store.commit_match("m1", 0, b"stale", b"stale")
+        assert await raw.ttl(key) <= 5  # a failed commit touches nothing
+    finally:
+        await store.close()
+
+
+async def test_presence_key_schema(redis_url: str, redis_prefix: str, raw: Redis) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    try:
+        key = f"{redis_prefix}presence:lobby"
+        await store.adjust_presence("lobby", "ann", 2)
+        await store.adjust_presence("lobby", "bob", 1)
+        assert await raw.hgetall(key) == {b"ann": b"2", b"bob": b"1"}
+        await store.adjust_presence("lobby", "bob", -3)
+        assert await raw.hgetall(key) == {b"ann": b"2"}
+        await store.adjust_presence("lobby", "ann", -2)
+        assert await raw.exists(key) == 0
+    finally:
+        await store.close()
+
+
+async def test_commit_publishes_on_the_prefixed_channel(
+    redis_url: str, redis_prefix: str, raw: Redis
+) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    pubsub = raw.pubsub(ignore_subscribe_messages=True)
+    try:
+        await pubsub.subscribe(f"{redis_prefix}match:m1")
+        await store.create_match("m1", 0, b"s0")
+        assert await store.commit_match("m1", 0, b"s1", b"announced")
+
+        async def next_message() -> dict[str, Any]:
+            while (message := await pubsub.get_message(timeout=1.0)) is None:
+                pass
+            return message
+
+        message = await asyncio.wait_for(next_message(), TIMEOUT)
+        assert message["channel"] == f"{redis_prefix}{match_topic('m1')}".encode()
+        assert message["data"] == b"announced"
+    finally:
+        await pubsub.aclose()
+        await store.close()
+
+
+async def test_subscribe_returns_once_redis_confirmed(
+    named_store: RedisStore, redis_prefix: str, raw: Redis, collect: Collect
+) -> None:
+    for i in range(20):
+        heard = collect()
+        await named_store.subscribe(f"t{i}", heard)
+        # PUBLISH answers how many subscribers Redis delivered to: ours must already count.
+        assert await raw.publish(f"{redis_prefix}t{i}", b"x") == 1
+        assert await heard.wait_for_count(1) == [b"x"]
+
+
+async def test_one_pubsub_connection_per_store(
+    named_store: RedisStore, raw: Redis, client_name: str, collect: Collect
+) -> None:
+    subscriptions = [await named_store.subscribe(f"t{i}", collect()) for i in range(10)]
+    subscriptions.append(await named_store.subscribe("t0", collect()))  # same topic again
+    connections = await _subscriber_connections(raw, client_name)
+    assert [int(c["sub"]) for c in connections] == [10]
+
+    for subscription in subscriptions:
+        await subscription.close()
+
+    async def unsubscribed() -> bool:
+        return await _subscriber_connections(raw, client_name) == []
+
+    await _eventually(unsubscribed, "the store UNSUBSCRIBEs topics nobody listens to")
+
+
+async def test_reader_resubscribes_after_losing_its_connection(
+    named_store: RedisStore,
+    redis_prefix: str,
+    raw: Redis,
+    client_name: str,
+    collect: Collect,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis")
+    heard = collect()
+    await named_store.subscribe("t", heard)
+    await named_store.publish("t", b"before")
+    await heard.wait_for_count(1)
+
+    [connection] = await _subscriber_connections(raw, client_name)
+    assert await raw.client_kill_filter(_id=connection["id"]) == 1
+
+    async def resubscribed() -> bool:
+        return await raw.publish(f"{redis_prefix}t", b"probe") > 0
+
+    await _eventually(resubscribed, "the reader resubscribes")
+    await named_store.publish("t", b"after")
+    await heard.wait_for_payload(b"after")
+    assert heard.payloads[0] == b"before"
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("connection lost" in message for message in messages)
+    assert any("resubscribed 1 channel" in message for message in messages)
+
+    # Still fully usable: new topics, commits and their announcements.
+    announced = collect()
+    await named_store.subscribe(match_topic("m1"), announced)
+    await named_store.create_match("m1", 0, b"s0")
+    assert await named_store.commit_match("m1", 0, b"s1", b"a1")
+    assert await announced.wait_for_count(1) == [b"a1"]
+
+
+async def test_close_is_clean_and_idempotent(
+    redis_url: str, redis_prefix: str, collect: Collect, caplog: pytest.LogCaptureFixture
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        store = RedisStore(redis_url, prefix=redis_prefix)
+        heard = collect()
+        subscription = await store.subscribe("t", heard)
+        await store.subscribe("u", collect())
+        await store.publish("t", b"x")
+        await heard.wait_for_count(1)
+
+        await store.close()
+        await store.close()
+        await subscription.close()  # after the store: a no-op
+        with pytest.raises(RuntimeError):
+            await store.subscribe("t", heard)
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+        del store, subscription
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert not [r for r in caplog.records if "destroyed but it is pending" in r.getMessage()]
+
+
+async def test_close_before_any_use(redis_url: str) -> None:
+    store = RedisStore(redis_url)
+    await store.close()
