@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import shutil
+import socket
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from gamerooms.rooms.ports import match_topic
 from gamerooms.store.redis import RedisStore
@@ -52,7 +55,8 @@ async def _eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
     """Poll `check` until it holds: for state another connection changes asynchronously."""
 
     async def poll() -> None:
-        while not await check():
+        # The state lives in a Redis server (or process) that can't signal us: poll it.
+        while not await check():  # noqa: ASYNC110
             await asyncio.sleep(0.01)
 
     try:
@@ -186,6 +190,91 @@ async def test_reader_resubscribes_after_losing_its_connection(
     await named_store.create_match("m1", 0, b"s0")
     assert await named_store.commit_match("m1", 0, b"s1", b"a1")
     assert await announced.wait_for_count(1) == [b"a1"]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, which it may stop and start again."""
+
+    def __init__(self, binary: str) -> None:
+        self.binary = binary
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            *[self.binary, "--bind", "127.0.0.1", "--port", str(self.port)],
+            *["--save", "", "--appendonly", "no"],
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        client = Redis.from_url(self.url)
+
+        async def answers() -> bool:
+            try:
+                return bool(await client.ping())
+            except RedisError:
+                return False
+
+        try:
+            await _eventually(answers, "the private redis-server starts")
+        finally:
+            await client.aclose()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await asyncio.wait_for(self.process.wait(), TIMEOUT)
+        self.process = None
+
+
+@pytest.fixture
+async def private_redis() -> AsyncIterator[PrivateRedis]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(binary)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_reader_waits_out_a_server_restart(
+    private_redis: PrivateRedis, collect: Collect, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis")
+    store = RedisStore(private_redis.url)
+    other = RedisStore(private_redis.url)
+    raw = Redis.from_url(private_redis.url)
+    try:
+        heard = collect()
+        await store.subscribe("t", heard)
+        await other.subscribe("t", collect())
+
+        await private_redis.stop()
+
+        async def noticed() -> bool:
+            return any("connection lost" in r.getMessage() for r in caplog.records)
+
+        await _eventually(noticed, "the reader notices the server is gone")
+        await asyncio.wait_for(other.close(), TIMEOUT)  # closing mid-reconnect is prompt
+
+        await private_redis.start()
+
+        async def resubscribed() -> bool:
+            return await raw.publish("gamerooms:t", b"probe") > 0
+
+        await _eventually(resubscribed, "the reader resubscribes after the restart")
+        await store.publish("t", b"after")
+        await heard.wait_for_payload(b"after")
+    finally:
+        await raw.aclose()
+        await store.close()
+        await other.close()
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
 
 
 async def test_close_is_clean_and_idempotent(

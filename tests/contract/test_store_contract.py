@@ -114,9 +114,7 @@ async def test_publish_right_after_subscribe_arrives(
         assert await heard.wait_for_count(1) == [b"hello"]
 
 
-async def test_every_listener_hears_every_payload_in_order(
-    store: Store, collect: Collect
-) -> None:
+async def test_every_listener_hears_every_payload_in_order(store: Store, collect: Collect) -> None:
     log: list[tuple[str, bytes]] = []
     names = ["a", "b", "c"]
     for name in names:
@@ -329,7 +327,7 @@ async def test_free_for_all_commits_win_each_version_once(
     final = await store.load_match("race")
     assert final is not None
     assert final[0] == len(won)
-    last_version, last_winner = max(won)
+    _, last_winner = max(won)
     assert final[1] == b"%d" % last_winner
     expected = [b"%d:%d" % (version, i) for version, i in sorted(won)]
     await _assert_heard_exactly(store, "race", listeners, expected)

@@ -44,6 +44,13 @@ class RegisterRequestSerializer(serializers.Serializer[dict[str, Any]]):
         return value
 
 
+class LoginRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    """Credentials of a registered user."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True)
+
+
 class AuthResponseSerializer(serializers.Serializer[dict[str, Any]]):
     """Tokens and the player they stand for."""
 

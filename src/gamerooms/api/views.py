@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate, login, logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -15,6 +16,7 @@ from gamerooms.api.serializers import (
     AuthResponseSerializer,
     GameSerializer,
     GuestRequestSerializer,
+    LoginRequestSerializer,
     PlayerSerializer,
     RegisterRequestSerializer,
 )
@@ -62,6 +64,43 @@ class RegisterView(APIView):
         data = body.validated_data
         player = register_user(data["username"], data["password"])
         return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
+
+
+class SessionLoginView(APIView):
+    """Log a registered user into the Django session (browsers; WebSockets then need no token)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=LoginRequestSerializer, responses={200: PlayerSerializer})
+    def post(self, request: Request) -> Response:
+        """Check the credentials and start a session."""
+        body = LoginRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=body.validated_data["username"],
+            password=body.validated_data["password"],
+        )
+        if user is None:
+            detail = {"detail": "wrong username or password"}
+            return Response(detail, status=status.HTTP_401_UNAUTHORIZED)
+        login(request._request, user)
+        player = player_for_user(user)
+        return Response(player.to_wire() if player else None)
+
+
+class SessionLogoutView(APIView):
+    """End the Django session."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        """Log out."""
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
