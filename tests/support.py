@@ -54,3 +54,21 @@ def chromium_or_skip() -> str:
     if os.environ.get("GAMEROOMS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_BROWSER=1", pytrace=False)
     pytest.skip(reason)
+
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def postgres_url_or_skip() -> str:
+    """The test PostgreSQL URL; skips (or fails, if required) when the server is unreachable."""
+    url = os.environ.get("GAMEROOMS_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    try:
+        import psycopg
+
+        psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=2).close()
+    except Exception as error:
+        reason = f"PostgreSQL not reachable at {url} ({error})"
+        if os.environ.get("GAMEROOMS_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_POSTGRES=1", pytrace=False)
+        pytest.skip(reason)
+    return url
