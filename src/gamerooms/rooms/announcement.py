@@ -1,37 +1,47 @@
-"""Announcements: what one match event sends to the sockets of every process."""
+"""Announcements: what one event on a topic sends to the sockets of every process."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import msgspec
 
 from gamerooms.protocol.frames import with_request_id
+from gamerooms.protocol.messages import RequestId
 
 EVERYONE = "*"
 PUBLIC = "p"
 
 
 class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
-    """Frames for one event, keyed by seat ("0", "1", ...), PUBLIC for spectators, or EVERYONE.
+    """Frames for one event, keyed by recipient key (a seat "0", PUBLIC for spectators, a player
+    id, ...) or EVERYONE.
 
-    `version` orders match updates (0 for unversioned events such as chat). `replace_seat` asks
-    every process to close that seat's sockets except the one whose token is `keep` (4009).
-    The socket whose token is `reply_to` gets its frame with `request_id` as its `id`.
+    `version` orders match updates (0 for unversioned events such as chat). The socket whose
+    token is `reply_to` gets its frame with `request_id` as its `id`. After its frame, every
+    socket whose key is `close_key` (EVERYONE: all of them) is closed with `close_code`, except
+    the one whose token is `keep`. `subject` carries facts for recipients that filter (the lobby).
     """
 
     version: int = 0
     frames: dict[str, str] = {}
-    replace_seat: int | None = None
-    keep: str | None = None
     reply_to: str | None = None
-    request_id: str | int | None = None
+    request_id: RequestId = None
+    close_key: str | None = None
+    close_code: int = 0
+    keep: str | None = None
+    subject: dict[str, Any] | None = None
 
-    def frame_for(self, seat: int | None, token: str) -> str | None:
-        """The frame the socket with this seat (None: spectator) and token should receive."""
-        key = PUBLIC if seat is None else str(seat)
+    def frame_for(self, key: str, token: str) -> str | None:
+        """The frame the socket with this key and token should receive, if any."""
         text = self.frames.get(key) or self.frames.get(EVERYONE)
         if text is not None and token == self.reply_to:
             return with_request_id(text, self.request_id)
         return text
+
+    def closes(self, key: str, token: str) -> bool:
+        """Whether the socket with this key and token must be closed after its frame."""
+        return self.close_key in (key, EVERYONE) and token != self.keep
 
 
 _encoder = msgspec.msgpack.Encoder()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gamerooms.engine import GameRegistry, StaleVersion, apply_action, replay, start_match
+from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import frame, iso
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.errors import MatchPaused, NotFound
@@ -116,7 +117,8 @@ class MatchService:
 
     async def claim_seat(self, match_id: str, seat: int, token: str) -> None:
         """Close every other socket of this seat, in every process (4009)."""
-        await self._publish(match_id, Announcement(replace_seat=seat, keep=token))
+        claim = Announcement(close_key=str(seat), close_code=CloseCode.REPLACED, keep=token)
+        await self._publish(match_id, claim)
 
     async def connected_seats(self, match_id: str) -> set[int]:
         """Seats with at least one open socket."""

@@ -9,8 +9,10 @@ from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.messages import ClientMessage, MatchAction, MatchChat, MatchLeave
+from gamerooms.rooms.announcement import PUBLIC, Announcement
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.matches import presence_key
+from gamerooms.rooms.ports import match_topic
 from gamerooms.rooms.rendering import Reply, state_frame
 from gamerooms.runtime import Runtime
 from gamerooms.transport.endpoint import Endpoint
@@ -23,24 +25,31 @@ class MatchSocket:
     def __init__(self, socket: WebSocket, seat: int | None) -> None:
         self.socket = socket
         self.seat = seat
+        self.key = PUBLIC if seat is None else str(seat)
         self.token = secrets.token_hex(8)
         self._version: int | None = None
-        self._held: list[tuple[int, str]] = []
+        self._held: list[Announcement] = []
 
-    async def deliver(self, version: int, text: str) -> None:
-        """Send a frame unless the state already sent includes it."""
+    async def receive(self, announcement: Announcement) -> None:
+        """Send this seat's frame unless the state already sent includes it."""
         if self._version is None:
-            self._held.append((version, text))
-        elif version == 0 or version > self._version:
-            await self.socket.send_text(text)
+            self._held.append(announcement)
+            return
+        version = announcement.version
+        if version == 0 or version > self._version:
+            text = announcement.frame_for(self.key, self.token)
+            if text is not None:
+                await self.socket.send_text(text)
 
     async def send_state(self, version: int, text: str) -> None:
         """Send match.state, then whatever was held back and is newer."""
         await self.socket.send_text(text)
         self._version = version
         held, self._held = self._held, []
-        for held_version, held_text in held:
-            await self.deliver(held_version, held_text)
+        for announcement in held:
+            await self.receive(announcement)
+            if announcement.closes(self.key, self.token):
+                await self.close(announcement.close_code)
 
     async def close(self, code: int) -> None:
         """Close the socket."""
@@ -66,7 +75,7 @@ class MatchEndpoint(Endpoint):
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, refusal, CloseCode.FORBIDDEN)
             return
         seated = MatchSocket(socket, seat)
-        await runtime.fanout.attach(match_id, seated)
+        await runtime.fanout.attach(match_topic(match_id), seated)
         await runtime.store.adjust_presence(presence_key(match_id), str(seat), 1)
         try:
             await runtime.matches.claim_seat(match_id, seat, seated.token)
@@ -77,7 +86,7 @@ class MatchEndpoint(Endpoint):
                 await self._handle(message, seated, player, runtime, match_id)
         finally:
             await runtime.store.adjust_presence(presence_key(match_id), str(seat), -1)
-            await runtime.fanout.detach(match_id, seated)
+            await runtime.fanout.detach(match_topic(match_id), seated)
 
     async def _handle(
         self,
