@@ -45,9 +45,9 @@ class FrameLimits:
 
     @property
     def exhausted(self) -> bool:
-        """True once refusals go on: more than a burst of rate refusals in a row, or more
-        oversized frames than the allowed strikes."""
-        return self._refused > self.burst or self._oversized > self.oversize_strikes
+        """True once refusals go on: more rate refusals in a row than a second's allowance, or
+        more oversized frames than the allowed strikes."""
+        return self._refused > self.rate or self._oversized > self.oversize_strikes
 
     def _take_token(self) -> bool:
         now = self.clock.now()
