@@ -19,6 +19,9 @@ class Config:
     RATE_BURST: int = 40
     OVERSIZE_STRIKES: int = 3
     JOURNAL_FLUSH_SECONDS: float = 0.25
+    ROOM_SEAT_GRACE_SECONDS: float = 10.0
+    DRAFT_SECONDS: float = 120.0
+    TIMER_POLL_SECONDS: float = 0.1
 
 
 def load_config() -> Config:

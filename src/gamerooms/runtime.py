@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -11,8 +12,12 @@ from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.rooms.fanout import Fanout
+from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Clock, Store
+from gamerooms.rooms.queue import QueueService
+from gamerooms.rooms.rooms import RoomService
+from gamerooms.rooms.timers import Timers
 from gamerooms.store import build_store
 
 
@@ -41,14 +46,28 @@ class Runtime:
     clock: Clock
     matches: MatchService
     fanout: Fanout
+    timers: Timers
+    lobby: LobbyService
+    rooms: RoomService
+    queue: QueueService
+    _timer_task: asyncio.Task[None] | None = None
 
     @property
     def backend(self) -> str:
         """ "redis" or "memory"."""
         return "redis" if self.config.REDIS_URL else "memory"
 
+    def start(self) -> None:
+        """Start firing timers (the server does this; one-off commands do not)."""
+        if self._timer_task is None:
+            self._timer_task = asyncio.get_running_loop().create_task(self.timers.run_forever())
+
     async def close(self) -> None:
-        """Write out the journal and release the store."""
+        """Stop the timers, write out the journal and release the store."""
+        if self._timer_task is not None:
+            self._timer_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer_task
         await self.journal.close()
         await self.store.close()
 
@@ -62,7 +81,14 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
     )
     matches = MatchService(store, journal, games, clock)
-    return Runtime(config, games, store, journal, clock, matches, Fanout(store))
+    timers = Timers(store, clock, config.TIMER_POLL_SECONDS)
+    lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS)
+    rooms = RoomService(store, games, matches, timers, clock, config.ROOM_SEAT_GRACE_SECONDS)
+    queue = QueueService(store, games, matches)
+    fanout = Fanout(store)
+    return Runtime(
+        config, games, store, journal, clock, matches, fanout, timers, lobby, rooms, queue
+    )
 
 
 _runtimes: dict[asyncio.AbstractEventLoop, Runtime] = {}

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from gamerooms.api import views
+from gamerooms.api import rooms, views
 
 urlpatterns = [
     path("healthz", views.HealthView.as_view(), name="gamerooms-health"),
@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/auth/logout/", views.SessionLogoutView.as_view(), name="gamerooms-logout"),
     path("api/me/", views.MeView.as_view(), name="gamerooms-me"),
     path("api/games/", views.GameListView.as_view(), name="gamerooms-games"),
+    path("api/rooms/", rooms.RoomListView.as_view(), name="gamerooms-rooms"),
+    path("api/rooms/<str:code>/", rooms.RoomDetailView.as_view(), name="gamerooms-room"),
     path("api/schema/", SpectacularAPIView.as_view(), name="gamerooms-schema"),
 ]

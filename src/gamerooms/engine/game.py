@@ -64,6 +64,8 @@ class Game(ABC, Generic[StateT]):
     settings_type: ClassVar[type[Settings]] = Settings
     bot_levels: ClassVar[tuple[str, ...]] = ("random",)
     hidden_information: ClassVar[bool] = False
+    room_limit: ClassVar[int] = 8
+    """Rooms of this game seat at most min(max_players, room_limit); raise it for big games."""
     actions: ClassVar[Mapping[str, ActionSpec]] = MappingProxyType({})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

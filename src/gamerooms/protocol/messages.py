@@ -276,3 +276,8 @@ def _unrepresentable(value: object, depth: int) -> str | None:
         if problem := _unrepresentable(item, depth - 1):
             return problem
     return None
+
+
+def type_of(message: ClientMessage) -> str:
+    """The wire `type` of a parsed message."""
+    return str(type(message).__struct_config__.tag)

@@ -19,7 +19,7 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
 
     `version` orders match updates (0 for unversioned events such as chat). The socket whose
     token is `reply_to` gets its frame with `request_id` as its `id`. After its frame, every
-    socket whose key is `close_key` (EVERYONE: all of them) is closed with `close_code`, except
+    socket whose key is in `close` (EVERYONE: all of them) is closed with `close_code`, except
     the one whose token is `keep`. `subject` carries facts for recipients that filter (the lobby).
     """
 
@@ -27,7 +27,7 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     frames: dict[str, str] = {}
     reply_to: str | None = None
     request_id: RequestId = None
-    close_key: str | None = None
+    close: list[str] = []
     close_code: int = 0
     keep: str | None = None
     subject: dict[str, Any] | None = None
@@ -41,7 +41,7 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
 
     def closes(self, key: str, token: str) -> bool:
         """Whether the socket with this key and token must be closed after its frame."""
-        return self.close_key in (key, EVERYONE) and token != self.keep
+        return token != self.keep and (key in self.close or EVERYONE in self.close)
 
 
 _encoder = msgspec.msgpack.Encoder()

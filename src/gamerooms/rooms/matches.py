@@ -8,7 +8,14 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from gamerooms.engine import GameRegistry, StaleVersion, apply_action, replay, start_match
+from gamerooms.engine import (
+    GameRegistry,
+    SeededRandom,
+    StaleVersion,
+    apply_action,
+    replay,
+    start_match,
+)
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import frame, iso
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
@@ -23,6 +30,15 @@ COMMIT_ATTEMPTS = 8
 def new_match_id() -> str:
     """A random, URL-safe match id."""
     return "m" + secrets.token_hex(8)
+
+
+MATCH_TTL = 24 * 3600.0
+"""Seconds a match stays in the live store after its last change."""
+
+
+def match_key(match_id: str) -> str:
+    """The store key of a live match."""
+    return f"match:{match_id}"
 
 
 def presence_key(match_id: str) -> str:
@@ -54,20 +70,26 @@ class MatchService:
         players: list[dict[str, Any]],
         settings: dict[str, Any] | None = None,
         seed: int | None = None,
+        match_id: str | None = None,
+        shuffle: bool = False,
     ) -> str:
-        """Start a match of `game` with these players in seat order; its id."""
+        """Start a match of `game` with these players in seat order (or in an order drawn from
+        the match's seed, with `shuffle`); its id."""
         rules = self._games.get(game)
         seed = secrets.randbits(63) if seed is None else seed
+        if shuffle:
+            players = list(players)
+            SeededRandom(seed).shuffle(players)
         core = start_match(rules, settings, len(players), seed)
-        match_id = self._new_id()
+        match_id = match_id or self._new_id()
         live = LiveMatch(match_id, rules, list(players), ACTIVE, core, 0)
         await self._journal.match_created(match_id, game, core.settings, live.players, seed)
-        await self._store.create_match(match_id, 0, live.encode())
+        await self._store.create(match_key(match_id), live.encode(), ttl=MATCH_TTL)
         return match_id
 
     async def get(self, match_id: str) -> LiveMatch:
         """The live match, restored from the journal if the store lost it; NotFound if none."""
-        stored = await self._store.load_match(match_id)
+        stored = await self._store.load(match_key(match_id))
         if stored is not None:
             return decode_live(stored[1], stored[0], self._games)
         return await self._restore(match_id)
@@ -92,8 +114,9 @@ class MatchService:
                 entry = ActionEntry(after.version, seat, name, applied.data, self._clock.now())
                 await self._journal.write_ahead(match_id, entry)
                 announcement = encode_announcement(update_announcement(after, applied, reply))
-                if await self._store.commit_match(
-                    match_id, match.version, after.encode(), announcement
+                publication = (match_topic(match_id), announcement)
+                if await self._store.commit(
+                    match_key(match_id), match.version, after.encode(), [publication], ttl=MATCH_TTL
                 ):
                     await self._journal.committed(match_id, entry)
                     if after.core.result is not None:
@@ -117,7 +140,7 @@ class MatchService:
 
     async def claim_seat(self, match_id: str, seat: int, token: str) -> None:
         """Close every other socket of this seat, in every process (4009)."""
-        claim = Announcement(close_key=str(seat), close_code=CloseCode.REPLACED, keep=token)
+        claim = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED, keep=token)
         await self._publish(match_id, claim)
 
     async def connected_seats(self, match_id: str) -> set[int]:
@@ -134,7 +157,9 @@ class MatchService:
         rules = self._games.get(history.game)
         core = replay(rules, history.settings, len(history.players), history.seed, history.actions)
         live = LiveMatch(match_id, rules, history.players, ACTIVE, core, 0).with_core(core)
-        await self._store.create_match(match_id, live.version, live.encode())
+        await self._store.create(
+            match_key(match_id), live.encode(), version=live.version, ttl=MATCH_TTL
+        )
         return await self.get(match_id)
 
     def _lock(self, match_id: str) -> asyncio.Lock:

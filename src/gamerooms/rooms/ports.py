@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,29 +17,76 @@ class Subscription(Protocol):
         """Stop receiving payloads; idempotent."""
 
 
+Publication = tuple[str, bytes]
+"""A (topic, payload) pair published as part of a commit."""
+
+
 class Store(Protocol):
     """Live state shared by every server process; every update is atomic.
 
-    Matches are stored as opaque blobs with an integer version. A commit replaces the blob only
-    when the stored version is the expected one, and publishes its announcement on the match's
-    topic in the same atomic step, so subscribers see announcements in commit order.
+    Documents (matches, rooms, drafts) are opaque blobs with an integer version. A commit
+    replaces (or deletes) a document only when its stored version is the expected one, and
+    publishes its announcements in the same atomic step, so every subscriber in every process sees
+    announcements in commit order. Queues, timers and presence counters have atomic operations of
+    their own.
     """
 
-    async def create_match(self, match_id: str, version: int, blob: bytes) -> bool:
-        """Store a match at `version` unless one with that id exists; True if stored."""
-
-    async def load_match(self, match_id: str) -> tuple[int, bytes] | None:
-        """The stored (version, blob) of a match, or None."""
-
-    async def commit_match(
-        self, match_id: str, expected_version: int, blob: bytes, announcement: bytes
+    async def create(
+        self, key: str, blob: bytes, *, version: int = 0, ttl: float | None = None
     ) -> bool:
-        """Store `blob` at expected_version + 1 and publish `announcement` on
-        `match_topic(match_id)`, atomically; False (and nothing done) if the stored version is
-        not `expected_version` or the match is missing."""
+        """Store a document at `version` unless `key` exists; True if stored."""
 
-    async def delete_match(self, match_id: str) -> None:
-        """Forget a match; idempotent."""
+    async def load(self, key: str) -> tuple[int, bytes] | None:
+        """The stored (version, blob) of a document, or None."""
+
+    async def load_many(self, keys: Sequence[str]) -> list[tuple[int, bytes] | None]:
+        """`load` for several keys at once, in order."""
+
+    async def commit(
+        self,
+        key: str,
+        expected_version: int,
+        blob: bytes | None,
+        publish: Sequence[Publication] = (),
+        *,
+        ttl: float | None = None,
+    ) -> bool:
+        """Store `blob` at expected_version + 1 (or delete the document when `blob` is None) and
+        publish each (topic, payload), atomically; False (and nothing done) if the stored version
+        is not `expected_version` or the document is missing. `ttl` (seconds) is refreshed."""
+
+    async def delete(self, key: str) -> None:
+        """Forget a document; idempotent."""
+
+    async def set_add(self, key: str, member: str) -> bool:
+        """Add a member to a set; True if it was not there."""
+
+    async def set_remove(self, key: str, member: str) -> bool:
+        """Remove a member from a set; True if it was there."""
+
+    async def set_members(self, key: str) -> set[str]:
+        """Every member of a set."""
+
+    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
+        """Append a member (with its payload) to a FIFO queue unless it is already queued; then,
+        if at least `size` members wait, remove the oldest `size` and return their payloads in
+        queue order — all atomically, so no member is ever returned twice. Else []."""
+
+    async def queue_leave(self, key: str, member: str) -> bool:
+        """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
+
+    async def queue_length(self, key: str) -> int:
+        """How many members wait in a queue."""
+
+    async def timer_set(self, name: str, due: float, payload: bytes) -> None:
+        """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
+
+    async def timer_cancel(self, name: str) -> bool:
+        """Cancel a timer; True if it was pending."""
+
+    async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Claim up to `limit` timers due at or before `now`, earliest first: each timer is
+        returned to exactly one caller, in any process, then forgotten."""
 
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
@@ -51,7 +98,8 @@ class Store(Protocol):
         """Deliver `payload` to every subscriber of `topic` in every process."""
 
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
-        """Call `listener` with every payload later published on `topic`."""
+        """Call `listener` with every payload later published on `topic`; returns once the
+        subscription is live, so a publish after it returns is received."""
 
     async def close(self) -> None:
         """Release connections and background tasks."""

@@ -1,19 +1,33 @@
 """The in-process Store: plain dicts, for a single server process (the embedded default).
 
 Every method runs to completion without yielding to the event loop, so each one is atomic with
-respect to other tasks. `commit_match` and `publish` call the topic's listeners synchronously,
-in subscription order, before they return: commit order is delivery order.
+respect to other tasks. `commit` and `publish` call the topics' listeners synchronously, in
+subscription order, before they return: commit order is delivery order.
+
+Document TTLs are kept too: an expired document reads as missing, and expired documents are
+swept on every document operation (a heap of deadlines, on the `clock` given, monotonic by
+default). Queues are insertion-ordered dicts (member -> payload); timers are a dict plus a heap
+of (due, name, generation) entries, stale ones skipped lazily.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+import time
+from collections.abc import Callable, Sequence
 
-from gamerooms.rooms.ports import Listener, Subscription, match_topic
+from gamerooms.rooms.ports import Listener, Publication, Subscription
 
 __all__ = ["MemoryStore"]
 
 logger = logging.getLogger(__name__)
+
+
+def _check_ttl(ttl: float | None) -> None:
+    if ttl is not None and not ttl > 0:
+        raise ValueError(f"ttl must be positive seconds, not {ttl!r}")
 
 
 class _MemorySubscription:
@@ -35,36 +49,155 @@ class _MemorySubscription:
 class MemoryStore:
     """A Store that lives in this process only."""
 
-    def __init__(self) -> None:
-        self._matches: dict[str, tuple[int, bytes]] = {}
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._documents: dict[str, tuple[int, bytes]] = {}
+        self._deadlines: dict[str, float] = {}  # document key -> when it expires
+        self._deadline_heap: list[tuple[float, str]] = []  # may hold stale entries
+        self._sets: dict[str, set[str]] = {}
+        self._queues: dict[str, dict[str, bytes]] = {}  # insertion order is queue order
+        # timer name -> (due, generation, payload); the heap's entries name a generation
+        self._timers: dict[str, tuple[float, int, bytes]] = {}
+        self._timer_heap: list[tuple[float, str, int]] = []  # may hold stale entries
+        self._generations = itertools.count()
         self._presence: dict[str, dict[str, int]] = {}
         self._topics: dict[str, list[_MemorySubscription]] = {}
 
-    async def create_match(self, match_id: str, version: int, blob: bytes) -> bool:
-        """Store a match at `version` unless one with that id exists; True if stored."""
-        if match_id in self._matches:
+    # -- documents --------------------------------------------------------------------------
+
+    async def create(
+        self, key: str, blob: bytes, *, version: int = 0, ttl: float | None = None
+    ) -> bool:
+        """Store a document at `version` unless `key` exists; True if stored."""
+        _check_ttl(ttl)
+        self._expire()
+        if key in self._documents:
             return False
-        self._matches[match_id] = (version, blob)
+        self._documents[key] = (version, blob)
+        self._set_ttl(key, ttl)
         return True
 
-    async def load_match(self, match_id: str) -> tuple[int, bytes] | None:
-        """The stored (version, blob) of a match, or None."""
-        return self._matches.get(match_id)
+    async def load(self, key: str) -> tuple[int, bytes] | None:
+        """The stored (version, blob) of a document, or None."""
+        self._expire()
+        return self._documents.get(key)
 
-    async def commit_match(
-        self, match_id: str, expected_version: int, blob: bytes, announcement: bytes
+    async def load_many(self, keys: Sequence[str]) -> list[tuple[int, bytes] | None]:
+        """`load` for several keys at once, in order."""
+        self._expire()
+        return [self._documents.get(key) for key in keys]
+
+    async def commit(
+        self,
+        key: str,
+        expected_version: int,
+        blob: bytes | None,
+        publish: Sequence[Publication] = (),
+        *,
+        ttl: float | None = None,
     ) -> bool:
-        """Compare-and-set the match, then announce it; False (nothing done) on a stale version."""
-        stored = self._matches.get(match_id)
+        """Compare-and-set (or delete) the document, then publish; False (nothing done) if stale."""
+        _check_ttl(ttl)
+        self._expire()
+        stored = self._documents.get(key)
         if stored is None or stored[0] != expected_version:
             return False
-        self._matches[match_id] = (expected_version + 1, blob)
-        self._deliver(match_topic(match_id), announcement)
+        if blob is None:
+            self._forget(key)
+        else:
+            self._documents[key] = (expected_version + 1, blob)
+            if ttl is not None:
+                self._set_ttl(key, ttl)
+        for topic, payload in publish:
+            self._deliver(topic, payload)
         return True
 
-    async def delete_match(self, match_id: str) -> None:
-        """Forget a match; idempotent."""
-        self._matches.pop(match_id, None)
+    async def delete(self, key: str) -> None:
+        """Forget a document; idempotent."""
+        self._forget(key)
+
+    # -- sets -------------------------------------------------------------------------------
+
+    async def set_add(self, key: str, member: str) -> bool:
+        """Add a member to a set; True if it was not there."""
+        members = self._sets.setdefault(key, set())
+        if member in members:
+            return False
+        members.add(member)
+        return True
+
+    async def set_remove(self, key: str, member: str) -> bool:
+        """Remove a member from a set; True if it was there."""
+        members = self._sets.get(key)
+        if members is None or member not in members:
+            return False
+        members.remove(member)
+        if not members:
+            del self._sets[key]
+        return True
+
+    async def set_members(self, key: str) -> set[str]:
+        """Every member of a set."""
+        return set(self._sets.get(key, ()))
+
+    # -- queues -----------------------------------------------------------------------------
+
+    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
+        """Append unless queued; then pop and return the oldest `size` payloads if enough wait."""
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size!r}")
+        queue = self._queues.setdefault(key, {})
+        queue.setdefault(member, payload)
+        if len(queue) < size:
+            return []
+        group = list(itertools.islice(queue, size))
+        payloads = [queue.pop(each) for each in group]
+        if not queue:
+            del self._queues[key]
+        return payloads
+
+    async def queue_leave(self, key: str, member: str) -> bool:
+        """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
+        queue = self._queues.get(key)
+        if queue is None or member not in queue:
+            return False
+        del queue[member]
+        if not queue:
+            del self._queues[key]
+        return True
+
+    async def queue_length(self, key: str) -> int:
+        """How many members wait in a queue."""
+        return len(self._queues.get(key, ()))
+
+    # -- timers -----------------------------------------------------------------------------
+
+    async def timer_set(self, name: str, due: float, payload: bytes) -> None:
+        """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
+        generation = next(self._generations)
+        self._timers[name] = (due, generation, payload)
+        heapq.heappush(self._timer_heap, (due, name, generation))
+        if len(self._timer_heap) > 2 * len(self._timers) + 64:
+            self._timer_heap = [(due, each, gen) for each, (due, gen, _) in self._timers.items()]
+            heapq.heapify(self._timer_heap)
+
+    async def timer_cancel(self, name: str) -> bool:
+        """Cancel a timer; True if it was pending."""
+        return self._timers.pop(name, None) is not None
+
+    async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
+        claimed: list[tuple[str, bytes]] = []
+        heap = self._timer_heap
+        while heap and len(claimed) < limit and heap[0][0] <= now:
+            _, name, generation = heapq.heappop(heap)
+            timer = self._timers.get(name)
+            if timer is not None and timer[1] == generation:
+                del self._timers[name]
+                claimed.append((name, timer[2]))
+        return claimed
+
+    # -- presence ---------------------------------------------------------------------------
 
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
@@ -82,6 +215,8 @@ class MemoryStore:
         """Members with a positive connection count under `key`."""
         return dict(self._presence.get(key, {}))
 
+    # -- pub/sub ----------------------------------------------------------------------------
+
     async def publish(self, topic: str, payload: bytes) -> None:
         """Call every listener of `topic` now, in subscription order."""
         self._deliver(topic, payload)
@@ -98,6 +233,34 @@ class MemoryStore:
             for subscription in subscriptions:
                 subscription.closed = True
         self._topics.clear()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _set_ttl(self, key: str, ttl: float | None) -> None:
+        if ttl is None:
+            self._deadlines.pop(key, None)
+            return
+        deadline = self._clock() + ttl
+        self._deadlines[key] = deadline
+        heapq.heappush(self._deadline_heap, (deadline, key))
+        if len(self._deadline_heap) > 2 * len(self._deadlines) + 64:
+            self._deadline_heap = [(when, each) for each, when in self._deadlines.items()]
+            heapq.heapify(self._deadline_heap)
+
+    def _forget(self, key: str) -> None:
+        self._documents.pop(key, None)
+        self._deadlines.pop(key, None)
+
+    def _expire(self) -> None:
+        """Drop every document whose TTL ran out."""
+        heap = self._deadline_heap
+        if not heap:
+            return
+        now = self._clock()
+        while heap and heap[0][0] <= now:
+            deadline, key = heapq.heappop(heap)
+            if self._deadlines.get(key) == deadline:
+                self._forget(key)
 
     def _detach(self, subscription: _MemorySubscription) -> None:
         subscriptions = self._topics.get(subscription.topic, [])

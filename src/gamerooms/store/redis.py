@@ -1,21 +1,35 @@
 """The Redis Store: live state shared by every server process, on `redis.asyncio`.
 
-Key schema (every name starts with the store's `prefix`, default ``gamerooms:``):
+Key schema (every name starts with the store's `prefix`, default ``gamerooms:``; the type word
+after it keeps the namespaces apart, whatever the caller's keys contain):
 
-``{prefix}match:{match_id}``  (hash, expires `match_ttl` seconds after the last write)
+``{prefix}doc:{key}``  (hash; expires only if a `ttl` was given, which each commit with a `ttl`
+refreshes)
     ``v``  the version, a decimal integer
     ``b``  the blob, opaque bytes
+``{prefix}set:{key}``  (set of members)
+``{prefix}queue:{key}``  (sorted set: member -> position)
+    Queue order. A joining member scores one more than the newest member still waiting (1 in an
+    empty queue), so scores only grow while anyone waits: ZPOPMIN takes the oldest, and leaving
+    is a ZREM, O(log n), with no counter key to clean up.
+``{prefix}queue-payloads:{key}``  (hash: member -> payload of each waiting member)
+``{prefix}timers``  (sorted set: timer name -> due, epoch seconds)
+``{prefix}timer-payloads``  (hash: timer name -> payload)
 ``{prefix}presence:{key}``  (hash, no expiry)
     ``{member}``  that member's connection count, always > 0; a field that reaches 0 is deleted,
     so an empty hash (and with it the key) disappears.
 
-Pub/sub channel of a topic: ``{prefix}{topic}``, so a match's announcements travel on
-``{prefix}match:{match_id}`` (channels and keys are separate namespaces in Redis).
+A queue's or timer's two keys change together, always inside one script, and vanish with their
+last member. Pub/sub channel of a topic: ``{prefix}{topic}`` (channels and keys are separate
+namespaces in Redis).
 
-Every update is one Lua script, hence atomic: `create_match` (create unless it exists),
-`commit_match` (compare ``v``, write ``v + 1`` and ``b``, refresh the TTL and PUBLISH the
-announcement: subscribers see announcements in commit order) and `adjust_presence` (HINCRBY,
-clamped at 0). Scripts run by EVALSHA (`register_script`).
+Every update is one Lua script, hence atomic: `create` (create unless it exists), `commit`
+(compare ``v``; write ``v + 1`` and ``b`` and refresh the TTL, or delete; then PUBLISH every
+publication in order: subscribers see announcements in commit order), `queue_join` (append
+unless queued; pop the oldest `size` when that many wait), `queue_leave`, `timer_set`,
+`timer_cancel`, `timers_due` (ZRANGEBYSCORE, then ZREM and HGET/HDEL each: a timer is claimed
+once) and `adjust_presence` (HINCRBY, clamped at 0). Scripts run by EVALSHA (`register_script`).
+`load_many` reads every document in one MULTI/EXEC, a consistent snapshot.
 
 Commands are not retried automatically: a commit or presence change whose reply was lost might
 already have been applied, and replaying it would double-count or misreport it. A connection error
@@ -31,7 +45,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
@@ -41,7 +57,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from gamerooms.rooms.ports import Listener, Subscription, match_topic
+from gamerooms.rooms.ports import Listener, Publication, Subscription
 
 __all__ = ["RedisStore"]
 
@@ -49,21 +65,75 @@ logger = logging.getLogger(__name__)
 
 _CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
-# KEYS[1] match key; ARGV: version, blob, ttl
+# KEYS[1] document; ARGV: version, blob, TTL in ms ('' for none)
 _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'b', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
 """
 
-# KEYS[1] match key; ARGV: expected version, new version, blob, ttl, channel, announcement
+# KEYS[1] document; ARGV: expected version, new version ('' to delete), blob, TTL in ms ('' to
+# keep the current one), then a channel and a payload per publication
 _COMMIT = """
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'b', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'b', ARGV[3])
+  if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+end
+for i = 5, #ARGV, 2 do
+  redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+end
 return 1
+"""
+
+# KEYS[1] queue order, KEYS[2] queue payloads; ARGV: member, payload, size
+_QUEUE_JOIN = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local position = 1
+  if #newest > 0 then position = tonumber(newest[2]) + 1 end
+  redis.call('ZADD', KEYS[1], position, ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+end
+local size = tonumber(ARGV[3])
+if redis.call('ZCARD', KEYS[1]) < size then return {} end
+local popped = redis.call('ZPOPMIN', KEYS[1], size)
+local payloads = {}
+for i = 1, #popped, 2 do
+  payloads[#payloads + 1] = redis.call('HGET', KEYS[2], popped[i]) or ''
+  redis.call('HDEL', KEYS[2], popped[i])
+end
+return payloads
+"""
+
+# KEYS[1] sorted set, KEYS[2] payload hash; ARGV: member
+_REMOVE_ENTRY = """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+"""
+
+# KEYS[1] timers, KEYS[2] timer payloads; ARGV: name, due, payload
+_TIMER_SET = """
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+"""
+
+# KEYS[1] timers, KEYS[2] timer payloads; ARGV: now, limit
+_TIMERS_DUE = """
+local names = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local claimed = {}
+for _, name in ipairs(names) do
+  redis.call('ZREM', KEYS[1], name)
+  claimed[#claimed + 1] = name
+  claimed[#claimed + 1] = redis.call('HGET', KEYS[2], name) or ''
+  redis.call('HDEL', KEYS[2], name)
+end
+return claimed
 """
 
 # KEYS[1] presence key; ARGV: member, delta
@@ -80,6 +150,26 @@ _BACKOFF_MAX = 2.0
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _ttl_ms(ttl: float | None) -> str:
+    """A TTL as the script argument: whole milliseconds (at least 1), or '' for none."""
+    if ttl is None:
+        return ""
+    if not ttl > 0:
+        raise ValueError(f"ttl must be positive seconds, not {ttl!r}")
+    return str(max(1, math.ceil(ttl * 1000)))
+
+
+def _score(seconds: float) -> str:
+    """A float as Redis parses it back exactly."""
+    return repr(float(seconds))
+
+
+def _document(version: bytes | str | None, blob: bytes | str | None) -> tuple[int, bytes] | None:
+    if version is None or not isinstance(blob, bytes):
+        return None
+    return int(version), blob
 
 
 class _Channel:
@@ -109,12 +199,15 @@ class _RedisSubscription:
 class RedisStore:
     """A Store in Redis, shared by every process that uses the same URL and prefix."""
 
-    def __init__(self, url: str, *, prefix: str = "gamerooms:", match_ttl: int = 86400) -> None:
+    def __init__(self, url: str, *, prefix: str = "gamerooms:") -> None:
         self._prefix = prefix
-        self._match_ttl = match_ttl
         self._redis = Redis.from_url(url, decode_responses=False, retry=Retry(NoBackoff(), 0))
         self._create = self._redis.register_script(_CREATE)
         self._commit = self._redis.register_script(_COMMIT)
+        self._queue_join = self._redis.register_script(_QUEUE_JOIN)
+        self._remove_entry = self._redis.register_script(_REMOVE_ENTRY)
+        self._timer_set = self._redis.register_script(_TIMER_SET)
+        self._timers_due = self._redis.register_script(_TIMERS_DUE)
         self._adjust = self._redis.register_script(_ADJUST)
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -131,40 +224,109 @@ class RedisStore:
         """The prefix of every key and channel name of this store."""
         return self._prefix
 
-    async def create_match(self, match_id: str, version: int, blob: bytes) -> bool:
-        """Store a match at `version` unless one with that id exists; True if stored."""
+    # -- documents --------------------------------------------------------------------------
+
+    async def create(
+        self, key: str, blob: bytes, *, version: int = 0, ttl: float | None = None
+    ) -> bool:
+        """Store a document at `version` unless `key` exists; True if stored."""
         created = await self._create(
-            keys=[self._match_key(match_id)], args=[version, blob, self._match_ttl]
+            keys=[self._document_key(key)], args=[str(version), blob, _ttl_ms(ttl)]
         )
         return bool(created)
 
-    async def load_match(self, match_id: str) -> tuple[int, bytes] | None:
-        """The stored (version, blob) of a match, or None."""
-        version, blob = await self._redis.hmget(self._match_key(match_id), ["v", "b"])
-        if version is None or not isinstance(blob, bytes):
-            return None
-        return int(version), blob
+    async def load(self, key: str) -> tuple[int, bytes] | None:
+        """The stored (version, blob) of a document, or None."""
+        version, blob = await self._redis.hmget(self._document_key(key), ["v", "b"])
+        return _document(version, blob)
 
-    async def commit_match(
-        self, match_id: str, expected_version: int, blob: bytes, announcement: bytes
+    async def load_many(self, keys: Sequence[str]) -> list[tuple[int, bytes] | None]:
+        """`load` for several keys at once, in order, as one consistent snapshot."""
+        if not keys:
+            return []
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for key in keys:
+                pipe.hmget(self._document_key(key), ["v", "b"])
+            replies = await pipe.execute()
+        return [_document(version, blob) for version, blob in replies]
+
+    async def commit(
+        self,
+        key: str,
+        expected_version: int,
+        blob: bytes | None,
+        publish: Sequence[Publication] = (),
+        *,
+        ttl: float | None = None,
     ) -> bool:
-        """Compare-and-set the match and publish the announcement, in one Lua script."""
-        committed = await self._commit(
-            keys=[self._match_key(match_id)],
-            args=[
-                str(expected_version),
-                str(expected_version + 1),
-                blob,
-                self._match_ttl,
-                self._channel_name(match_topic(match_id)),
-                announcement,
-            ],
-        )
+        """Compare-and-set (or delete) the document and publish, in one Lua script."""
+        args: list[str | bytes] = [
+            str(expected_version),
+            "" if blob is None else str(expected_version + 1),
+            b"" if blob is None else blob,
+            _ttl_ms(ttl),
+        ]
+        for topic, payload in publish:
+            args += [self._channel_name(topic), payload]
+        committed = await self._commit(keys=[self._document_key(key)], args=args)
         return bool(committed)
 
-    async def delete_match(self, match_id: str) -> None:
-        """Forget a match; idempotent."""
-        await self._redis.delete(self._match_key(match_id))
+    async def delete(self, key: str) -> None:
+        """Forget a document; idempotent."""
+        await self._redis.delete(self._document_key(key))
+
+    # -- sets -------------------------------------------------------------------------------
+
+    async def set_add(self, key: str, member: str) -> bool:
+        """Add a member to a set; True if it was not there."""
+        return bool(await self._redis.sadd(self._set_key(key), member))
+
+    async def set_remove(self, key: str, member: str) -> bool:
+        """Remove a member from a set; True if it was there."""
+        return bool(await self._redis.srem(self._set_key(key), member))
+
+    async def set_members(self, key: str) -> set[str]:
+        """Every member of a set."""
+        members = await self._redis.smembers(self._set_key(key))
+        return {_text(member) for member in members}
+
+    # -- queues -----------------------------------------------------------------------------
+
+    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
+        """Append unless queued; then pop and return the oldest `size` payloads if enough wait."""
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size!r}")
+        payloads = await self._queue_join(
+            keys=self._queue_keys(key), args=[member, payload, str(size)]
+        )
+        return list(payloads)
+
+    async def queue_leave(self, key: str, member: str) -> bool:
+        """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
+        return bool(await self._remove_entry(keys=self._queue_keys(key), args=[member]))
+
+    async def queue_length(self, key: str) -> int:
+        """How many members wait in a queue."""
+        return int(await self._redis.zcard(self._queue_keys(key)[0]))
+
+    # -- timers -----------------------------------------------------------------------------
+
+    async def timer_set(self, name: str, due: float, payload: bytes) -> None:
+        """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
+        await self._timer_set(keys=self._timer_keys(), args=[name, _score(due), payload])
+
+    async def timer_cancel(self, name: str) -> bool:
+        """Cancel a timer; True if it was pending."""
+        return bool(await self._remove_entry(keys=self._timer_keys(), args=[name]))
+
+    async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
+        if limit < 1:
+            return []
+        flat = await self._timers_due(keys=self._timer_keys(), args=[_score(now), str(limit)])
+        return [(_text(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2)]
+
+    # -- presence ---------------------------------------------------------------------------
 
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
@@ -176,6 +338,8 @@ class RedisStore:
         members = await self._redis.hgetall(self._presence_key(key))
         counts = {_text(member): int(count) for member, count in members.items()}
         return {member: count for member, count in counts.items() if count > 0}
+
+    # -- pub/sub ----------------------------------------------------------------------------
 
     async def publish(self, topic: str, payload: bytes) -> None:
         """Deliver `payload` to every subscriber of `topic` in every process."""
@@ -231,8 +395,17 @@ class RedisStore:
 
     # -- names ------------------------------------------------------------------------------
 
-    def _match_key(self, match_id: str) -> str:
-        return f"{self._prefix}match:{match_id}"
+    def _document_key(self, key: str) -> str:
+        return f"{self._prefix}doc:{key}"
+
+    def _set_key(self, key: str) -> str:
+        return f"{self._prefix}set:{key}"
+
+    def _queue_keys(self, key: str) -> list[str]:
+        return [f"{self._prefix}queue:{key}", f"{self._prefix}queue-payloads:{key}"]
+
+    def _timer_keys(self) -> list[str]:
+        return [f"{self._prefix}timers", f"{self._prefix}timer-payloads"]
 
     def _presence_key(self, key: str) -> str:
         return f"{self._prefix}presence:{key}"

@@ -26,7 +26,7 @@ class GameroomsApplication:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                current_runtime()
+                current_runtime().start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await current_runtime().fanout.close_all(CloseCode.GOING_AWAY)

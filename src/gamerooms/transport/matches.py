@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from gamerooms.engine import GameError
@@ -16,44 +15,28 @@ from gamerooms.rooms.ports import match_topic
 from gamerooms.rooms.rendering import Reply, state_frame
 from gamerooms.runtime import Runtime
 from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
 
 
-class MatchSocket:
-    """A seat's socket as the fan-out sees it; holds updates back until match.state is sent."""
+class MatchSocket(SocketRecipient):
+    """A seat's socket; holds updates back until match.state is sent, then sends newer ones."""
 
     def __init__(self, socket: WebSocket, seat: int | None) -> None:
-        self.socket = socket
+        super().__init__(socket, PUBLIC if seat is None else str(seat), holding=True)
         self.seat = seat
-        self.key = PUBLIC if seat is None else str(seat)
-        self.token = secrets.token_hex(8)
-        self._version: int | None = None
-        self._held: list[Announcement] = []
+        self._version = 0
 
-    async def receive(self, announcement: Announcement) -> None:
+    async def handle(self, announcement: Announcement) -> None:
         """Send this seat's frame unless the state already sent includes it."""
-        if self._version is None:
-            self._held.append(announcement)
-            return
-        version = announcement.version
-        if version == 0 or version > self._version:
-            text = announcement.frame_for(self.key, self.token)
-            if text is not None:
-                await self.socket.send_text(text)
+        if announcement.version == 0 or announcement.version > self._version:
+            await super().handle(announcement)
 
     async def send_state(self, version: int, text: str) -> None:
         """Send match.state, then whatever was held back and is newer."""
         await self.socket.send_text(text)
         self._version = version
-        held, self._held = self._held, []
-        for announcement in held:
-            await self.receive(announcement)
-            if announcement.closes(self.key, self.token):
-                await self.close(announcement.close_code)
-
-    async def close(self, code: int) -> None:
-        """Close the socket."""
-        await self.socket.close(code)
+        await self.release()
 
 
 class MatchEndpoint(Endpoint):
@@ -108,8 +91,6 @@ class MatchEndpoint(Endpoint):
             elif isinstance(message, MatchLeave):
                 await socket.close(CloseCode.LEFT)
             else:
-                kind = type(message).__struct_config__.tag
-                text = f"{kind!r} is not accepted on a match socket"
-                await socket.send_error(ErrorCode.UNKNOWN_TYPE, text, message.id)
+                await socket.reject(message)
         except (GameError, Refusal) as exc:
             await socket.send_error(exc.code, exc.message, message.id)

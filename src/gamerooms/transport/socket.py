@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from gamerooms.protocol.codes import CloseCode
+from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.frames import error
-from gamerooms.protocol.messages import ClientMessage, ProtocolError, parse
+from gamerooms.protocol.messages import ClientMessage, ProtocolError, parse, type_of
 from gamerooms.transport.limits import FrameLimits, Verdict
 from gamerooms.transport.types import Receive, Scope, Send
 
@@ -59,6 +59,11 @@ class WebSocket:
         self.close_code = code
         with contextlib.suppress(OSError, RuntimeError):
             await self._send({"type": "websocket.close", "code": code})
+
+    async def reject(self, message: ClientMessage) -> None:
+        """Answer a message this endpoint does not take with `unknown_type`."""
+        text = f"{type_of(message)!r} is not accepted on this socket"
+        await self.send_error(ErrorCode.UNKNOWN_TYPE, text, message.id)
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
         """Send one error, then close."""

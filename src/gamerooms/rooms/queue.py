@@ -1,0 +1,78 @@
+"""The public matchmaking queue: players wait per game and match size; full groups get a match."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from gamerooms.engine import GameRegistry
+from gamerooms.protocol import frames
+from gamerooms.protocol.codes import CloseCode
+from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.matches import MatchService
+from gamerooms.rooms.ports import Store
+
+
+def queue_key(game: str, size: int) -> str:
+    """The store key of a queue."""
+    return f"queue:{game}:{size}"
+
+
+def queue_topic(game: str, size: int) -> str:
+    """The pub/sub topic of a queue's sockets (keyed by player id)."""
+    return f"queue:{game}:{size}"
+
+
+class QueueService:
+    """Joins, cancels and match-making, each one atomic in the store."""
+
+    def __init__(self, store: Store, games: GameRegistry, matches: MatchService) -> None:
+        self._store = store
+        self._games = games
+        self._matches = matches
+
+    def size_for(self, game: str, players: int | None) -> int:
+        """The match size a player asks for, checked against the game; NotFound, Refusal."""
+        if game not in self._games:
+            raise NotFound(f"no game named {game!r}")
+        rules = self._games.get(game)
+        size = rules.match_size() if players is None else players
+        if not rules.min_players <= size <= rules.max_players:
+            limits = f"{rules.min_players} and {rules.max_players}"
+            raise Refusal(f"players: {game} is played by between {limits} players")
+        return size
+
+    async def join(self, game: str, size: int, player: dict[str, Any], token: str) -> None:
+        """Queue the player (a newer socket replaces an older one); start a match when full."""
+        replace = Announcement(close=[player["id"]], close_code=CloseCode.REPLACED, keep=token)
+        await self._publish(game, size, replace)
+        entry = orjson.dumps(player)
+        group = await self._store.queue_join(queue_key(game, size), player["id"], entry, size)
+        if group:
+            await self._start(game, size, [orjson.loads(member) for member in group])
+        else:
+            await self._publish(game, size, await self._waiting(game, size))
+
+    async def cancel(self, game: str, size: int, player_id: str) -> bool:
+        """Leave the queue; False when the player was matched first (match.found follows)."""
+        left: bool = await self._store.queue_leave(queue_key(game, size), player_id)
+        if left:
+            await self._publish(game, size, await self._waiting(game, size))
+        return left
+
+    async def _start(self, game: str, size: int, players: list[dict[str, Any]]) -> None:
+        match_id = await self._matches.create(game, players, shuffle=True)
+        ids = [player["id"] for player in players]
+        announcement = await self._waiting(game, size)
+        announcement.frames.update(dict.fromkeys(ids, frames.match_found(match_id)))
+        announcement.close, announcement.close_code = ids, CloseCode.MOVED
+        await self._publish(game, size, announcement)
+
+    async def _waiting(self, game: str, size: int) -> Announcement:
+        queued = await self._store.queue_length(queue_key(game, size))
+        return Announcement(frames={EVERYONE: frames.queue_waiting(queued, size)})
+
+    async def _publish(self, game: str, size: int, announcement: Announcement) -> None:
+        await self._store.publish(queue_topic(game, size), encode_announcement(announcement))

@@ -1,0 +1,65 @@
+"""Timers kept in the store, so that any process fires each one exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from gamerooms.rooms.ports import Clock, Store
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[str, bytes], Awaitable[None]]
+"""Called with a fired timer's key and payload."""
+
+
+class Timers:
+    """Named timers by kind (`kind:key`); handlers run in whichever process claims them."""
+
+    def __init__(self, store: Store, clock: Clock, poll_seconds: float = 0.1) -> None:
+        self._store = store
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, kind: str, handler: Handler) -> None:
+        """Run `handler` for every timer of this kind that fires."""
+        self._handlers[kind] = handler
+
+    async def set(self, kind: str, key: str, delay: float, payload: bytes = b"") -> None:
+        """Fire after `delay` seconds (replacing a pending timer of the same kind and key)."""
+        await self._store.timer_set(f"{kind}:{key}", self._clock.now() + delay, payload)
+
+    async def cancel(self, kind: str, key: str) -> bool:
+        """Cancel a pending timer; True if it was pending."""
+        return await self._store.timer_cancel(f"{kind}:{key}")
+
+    async def run_due(self) -> int:
+        """Fire every timer that is due now; how many fired."""
+        fired = 0
+        while due := await self._store.timers_due(self._clock.now()):
+            for name, payload in due:
+                fired += 1
+                await self._fire(name, payload)
+        return fired
+
+    async def run_forever(self) -> None:
+        """Fire due timers until cancelled."""
+        while True:
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("firing timers failed")
+            await asyncio.sleep(self._poll_seconds)
+
+    async def _fire(self, name: str, payload: bytes) -> None:
+        kind, _, key = name.partition(":")
+        handler = self._handlers.get(kind)
+        if handler is None:
+            log.warning("no handler for timer %s", name)
+            return
+        try:
+            await handler(key, payload)
+        except Exception:
+            log.exception("timer %s failed", name)

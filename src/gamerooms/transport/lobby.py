@@ -1,0 +1,114 @@
+"""`/ws/lobby/`: the live room list, drafts, and room creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gamerooms.engine import GameError
+from gamerooms.models import Player
+from gamerooms.protocol import frames
+from gamerooms.protocol.messages import (
+    ClientMessage,
+    LobbyFilter,
+    RoomCreate,
+    RoomDraftCancel,
+    RoomDrafting,
+)
+from gamerooms.rooms.announcement import Announcement
+from gamerooms.rooms.errors import Refusal
+from gamerooms.rooms.lobby import ADDED, LOBBY_TOPIC, REMOVED, UPDATED
+from gamerooms.rooms.lobby import LobbyFilter as Wanted
+from gamerooms.runtime import Runtime
+from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.recipient import SocketRecipient
+from gamerooms.transport.socket import WebSocket
+
+
+class LobbySocket(SocketRecipient):
+    """A lobby socket: sends room changes as its filter and what it has shown call for."""
+
+    def __init__(self, socket: WebSocket) -> None:
+        super().__init__(socket, "lobby", holding=True)
+        self.wanted = Wanted()
+        self.shown: set[str] = set()
+        self.pending_id: str | None = None
+
+    async def handle(self, announcement: Announcement) -> None:
+        """Send added / updated / removed for this socket's view of the list."""
+        subject = announcement.subject
+        if subject is None:
+            await super().handle(announcement)
+            return
+        room_id = subject["id"]
+        visible = self.wanted.wants(subject["game"], subject["status"])
+        if visible:
+            kind = UPDATED if room_id in self.shown else ADDED
+            self.shown.add(room_id)
+        elif room_id in self.shown:
+            kind = REMOVED
+            self.shown.discard(room_id)
+        else:
+            return
+        await self.socket.send_text(announcement.frames[kind])
+
+    async def send_rooms(self, rooms: list[dict[str, Any]], request_id: Any = None) -> None:
+        """Send a fresh lobby.rooms and remember what it showed."""
+        self.shown = {room["id"] for room in rooms}
+        await self.socket.send_text(frames.lobby_rooms(rooms, request_id))
+
+
+class LobbyEndpoint(Endpoint):
+    """Serves the lobby."""
+
+    async def serve(
+        self, socket: WebSocket, player: Player, runtime: Runtime, params: dict[str, Any]
+    ) -> None:
+        """Send the room list and drafts, then keep them current and handle requests."""
+        lobby = LobbySocket(socket)
+        await runtime.fanout.attach(LOBBY_TOPIC, lobby)
+        try:
+            await lobby.send_rooms(await runtime.lobby.rooms(lobby.wanted))
+            for pending_id, by in await runtime.lobby.drafts():
+                await socket.send_text(frames.lobby_room_pending(pending_id, by))
+            await lobby.release()
+            async for message in socket.messages():
+                try:
+                    await self._handle(message, lobby, player, runtime)
+                except (GameError, Refusal) as exc:
+                    await socket.send_error(exc.code, exc.message, message.id)
+        finally:
+            if lobby.pending_id is not None:
+                await runtime.lobby.end_draft(lobby.pending_id)
+            await runtime.fanout.detach(LOBBY_TOPIC, lobby)
+
+    async def _handle(
+        self, message: ClientMessage, lobby: LobbySocket, player: Player, runtime: Runtime
+    ) -> None:
+        if isinstance(message, LobbyFilter):
+            lobby.wanted = Wanted(message.game, message.only_open)
+            await lobby.send_rooms(await runtime.lobby.rooms(lobby.wanted), message.id)
+        elif isinstance(message, RoomDrafting):
+            if lobby.pending_id is None:
+                lobby.pending_id = await runtime.lobby.start_draft(player.to_wire())
+        elif isinstance(message, RoomDraftCancel):
+            await self._end_draft(lobby, runtime)
+        elif isinstance(message, RoomCreate):
+            room = await runtime.rooms.create(
+                player.to_wire(),
+                message.name,
+                message.game,
+                message.max_players,
+                message.private,
+                message.password,
+                dict(message.settings),
+            )
+            await self._end_draft(lobby, runtime)
+            await lobby.socket.send_text(frames.room_created(room.summary(), message.id))
+        else:
+            await lobby.socket.reject(message)
+
+    @staticmethod
+    async def _end_draft(lobby: LobbySocket, runtime: Runtime) -> None:
+        if lobby.pending_id is not None:
+            pending_id, lobby.pending_id = lobby.pending_id, None
+            await runtime.lobby.end_draft(pending_id)

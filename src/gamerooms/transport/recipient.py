@@ -1,0 +1,43 @@
+"""A socket as the fan-out sees it: a key, a token, and frames held back until it is ready."""
+
+from __future__ import annotations
+
+import secrets
+
+from gamerooms.rooms.announcement import Announcement
+from gamerooms.transport.socket import WebSocket
+
+
+class SocketRecipient:
+    """Sends each announcement's frame for its key; holds them while `holding`."""
+
+    def __init__(self, socket: WebSocket, key: str, holding: bool = False) -> None:
+        self.socket = socket
+        self.key = key
+        self.token = secrets.token_hex(8)
+        self._held: list[Announcement] | None = [] if holding else None
+
+    async def receive(self, announcement: Announcement) -> None:
+        """Send (or hold back) what this announcement has for this socket."""
+        if self._held is not None:
+            self._held.append(announcement)
+        else:
+            await self.handle(announcement)
+
+    async def handle(self, announcement: Announcement) -> None:
+        """Send this socket's frame of the announcement."""
+        text = announcement.frame_for(self.key, self.token)
+        if text is not None:
+            await self.socket.send_text(text)
+
+    async def release(self) -> None:
+        """Stop holding: handle what was held, in order, closing if one of them says so."""
+        held, self._held = self._held or [], None
+        for announcement in held:
+            await self.handle(announcement)
+            if announcement.closes(self.key, self.token):
+                await self.close(announcement.close_code)
+
+    async def close(self, code: int) -> None:
+        """Close the socket."""
+        await self.socket.close(code)

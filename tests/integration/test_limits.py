@@ -1,0 +1,216 @@
+"""Frame limits on a real match socket (PROTOCOL.md §8, default config).
+
+- Size: at most 65,536 bytes of UTF-8 per frame; a bigger one gets `too_large` and is not read.
+  The fourth oversized frame on a socket (more than 3 strikes) is answered, then closed 4008.
+- Rate: a token bucket of 20 frames/s with a burst of 40. A frame over the allowance gets
+  `rate_limited`; more than a second's allowance (20) of refusals in a row closes 4008.
+- Never silently: every frame gets its reply or an error, which the tests count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from gamerooms.testing import GameClient, ServerProcess
+from tests.integration.conftest import guests
+from tests.integration.kit import (
+    assert_error,
+    barrier,
+    close_all,
+    dumps,
+    frames_until_close,
+    join_all,
+    next_frame,
+)
+
+MAX_FRAME = 64 * 1024
+RATE = 20
+BURST = 40
+STRIKES = 3
+
+
+async def new_table(server: ServerProcess) -> list[GameClient]:
+    """Two players connected to a new match."""
+    players = guests(server, 2)
+    match_id = server.create_match("tictactoe", players)
+    return await join_all([server], match_id, players)
+
+
+def chat_of_size(size: int, request_id: Any = None, char: str = "x") -> str:
+    """A valid match.chat frame of exactly `size` bytes of UTF-8 (padded in an unknown field)."""
+    body = {"type": "match.chat", "text": "padded", "pad": ""}
+    if request_id is not None:
+        body["id"] = request_id
+    base = len(dumps(body).encode())
+    width = len(char.encode())
+    assert (size - base) % width == 0
+    frame = dumps({**body, "pad": char * ((size - base) // width)})
+    assert len(frame.encode()) == size
+    return frame
+
+
+async def send_all(client: GameClient, frames: list[str]) -> int:
+    """Send every frame without awaiting replies; how many went out before the server closed."""
+    sent = 0
+    for frame in frames:
+        try:
+            await client.send_raw(frame)
+        except Exception:
+            break
+        sent += 1
+    return sent
+
+
+async def refill() -> None:
+    """Let the bucket refill: at 20 frames/s, 0.25 s gives back at least 5 frames."""
+    await asyncio.sleep(5 / RATE)
+
+
+async def test_frame_at_the_limit_is_accepted(server: ServerProcess) -> None:
+    clients = await new_table(server)
+    await clients[0].send_raw(chat_of_size(MAX_FRAME, "max"))
+    reply = await next_frame(clients[0])
+    assert reply["type"] == "match.chat" and reply["id"] == "max", reply
+    assert (await next_frame(clients[1]))["type"] == "match.chat"
+    await close_all(clients)
+
+
+async def test_frame_over_the_limit_is_too_large_and_socket_stays_usable(
+    server: ServerProcess,
+) -> None:
+    clients = await new_table(server)
+    await clients[0].send_raw(chat_of_size(MAX_FRAME + 1, "big"))
+    assert_error(await next_frame(clients[0]), "too_large")
+    await barrier(clients[0], [clients[1]])
+    await close_all(clients)
+
+
+async def test_size_counts_utf8_bytes_not_characters(server: ServerProcess) -> None:
+    clients = await new_table(server)
+    frame = chat_of_size(MAX_FRAME + 2, "wide", char="é")
+    assert len(frame) <= MAX_FRAME < len(frame.encode())
+    await clients[0].send_raw(frame)
+    assert_error(await next_frame(clients[0]), "too_large")
+    await barrier(clients[0], [clients[1]])
+    await close_all(clients)
+
+
+async def test_oversized_binary_frame_is_too_large(server: ServerProcess) -> None:
+    clients = await new_table(server)
+    await clients[0].send_raw(b"\x00" * (MAX_FRAME + 1))
+    assert_error(await next_frame(clients[0]), "too_large")
+    await barrier(clients[0], [clients[1]])
+    await close_all(clients)
+
+
+async def test_fourth_oversized_frame_closes_4008(server: ServerProcess) -> None:
+    clients = await new_table(server)
+    sender, other = clients
+    for _ in range(STRIKES):
+        await sender.send_raw(chat_of_size(MAX_FRAME + 1))
+        assert_error(await next_frame(sender), "too_large")
+    await barrier(sender, [other])  # three strikes: still open and usable
+
+    await sender.send_raw(chat_of_size(MAX_FRAME + 1))
+    frames, code = await frames_until_close(sender)
+    assert len(frames) == 1, frames
+    assert_error(frames[0], "too_large")
+    assert code == 4008
+    await close_all(clients)
+
+
+async def read_answers(client: GameClient, count: int) -> tuple[list[Any], int]:
+    """Read `count` answers to chats: the ids replied to, and the number of rate_limited errors.
+    Any other frame fails the test."""
+    replied: list[Any] = []
+    refused = 0
+    while len(replied) + refused < count:
+        message = await next_frame(client)
+        if message["type"] == "match.chat" and "id" in message:
+            replied.append(message["id"])
+        else:
+            assert_error(message, "rate_limited", message.get("id"))
+            refused += 1
+    return replied, refused
+
+
+async def heard_until_own_chat(client: GameClient) -> list[dict[str, Any]]:
+    """Say something; the frames `client` got before its own line came back."""
+    request_id = f"own-{uuid.uuid4().hex[:8]}"
+    await client.send("match.chat", id=request_id, text="over")
+    frames = []
+    while (message := await next_frame(client)).get("id") != request_id:
+        frames.append(message)
+    assert message["type"] == "match.chat", message
+    return frames
+
+
+async def test_burst_over_the_allowance_is_refused_never_dropped(server: ServerProcess) -> None:
+    """A burst of 50 (over 40, and with at most 10 refusals in a row, under the 20 that close):
+    every frame is answered, at least one with rate_limited; the socket stays open."""
+    sender, other = await new_table(server)
+    count = BURST + 10
+    ids = [f"b{index}" for index in range(count)]
+    tag = uuid.uuid4().hex[:6]
+    await send_all(sender, [dumps({"type": "match.chat", "id": i, "text": tag}) for i in ids])
+
+    replied, refused = await read_answers(sender, count)
+    assert refused >= 1
+    assert len(replied) + refused == count
+    assert replied == [i for i in ids if i in replied], "replies duplicated or out of order"
+
+    # The other player heard exactly the accepted lines.
+    heard = await heard_until_own_chat(other)
+    assert [line["text"] for line in heard] == [tag] * len(replied), heard
+    assert all(line["type"] == "match.chat" and "id" not in line for line in heard), heard
+    assert (await next_frame(sender))["text"] == "over"
+
+    # The sender was not closed; once the bucket refills it is served again.
+    await refill()
+    await barrier(sender, [other])
+    await close_all([sender, other])
+
+
+async def test_rate_limited_error_echoes_the_request_id(server: ServerProcess) -> None:
+    """PROTOCOL.md §1: an error carries the request's `id` back ("echo if any")."""
+    clients = await new_table(server)
+    sender = clients[0]
+    count = BURST + 5
+    ids = [f"r{index}" for index in range(count)]
+    await send_all(sender, [dumps({"type": "match.chat", "id": i, "text": "hi"}) for i in ids])
+    answered: list[Any] = []
+    while len(answered) < count:
+        message = await next_frame(sender)
+        if message["type"] == "error":
+            assert message["code"] == "rate_limited", message
+        assert message.get("id") in ids, f"answer without the request id: {message}"
+        answered.append(message["id"])
+    assert sorted(answered) == sorted(ids)
+    await close_all(clients)
+
+
+async def test_keeping_on_past_the_allowance_closes_4008(server: ServerProcess) -> None:
+    """200 frames at once: 40 or so are served, then refusals go on past 20 in a row: 4008,
+    right after the error of the refusal that tipped it over."""
+    sender, other = await new_table(server)
+    tag = uuid.uuid4().hex[:6]
+    frames = [dumps({"type": "match.chat", "id": index, "text": tag}) for index in range(200)]
+    await send_all(sender, frames)
+    answers, code = await frames_until_close(sender)
+    assert code == 4008
+    refused = [m for m in answers if m["type"] == "error"]
+    for message in refused:
+        assert_error(message, "rate_limited", message.get("id"))
+    assert len(refused) > RATE
+    assert answers[-1]["type"] == "error", "the frame that tipped it over is answered first"
+    served = [m for m in answers if m["type"] != "error"]
+    assert all(m["type"] == "match.chat" and m["text"] == tag for m in served), served
+
+    # The other player heard every served line (the sender may miss the echo of the last few,
+    # which race its close), and nothing else.
+    heard = await heard_until_own_chat(other)
+    assert [line["text"] for line in heard] == [tag] * len(heard), heard
+    assert BURST <= len(heard) and len(served) <= len(heard)
+    await close_all([sender, other])
