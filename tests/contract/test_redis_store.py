@@ -70,59 +70,111 @@ async def _subscriber_connections(raw: Redis, client_name: str) -> list[dict[str
     return [c for c in clients if c.get("name") == client_name and int(c["sub"]) > 0]
 
 
-async def test_match_key_schema_and_ttl(redis_url: str, redis_prefix: str, raw: Redis) -> None:
-    store = RedisStore(redis_url, prefix=redis_prefix, match_ttl=100)
+async def test_document_key_schema_and_ttl(redis_url: str, redis_prefix: str, raw: Redis) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
     try:
-        await store.create_match("m1", 0, b"s0")
-        key = f"{redis_prefix}match:m1"
-        assert await raw.hgetall(key) == {b"v": b"0", b"b": b"s0"}
-        assert 0 < await raw.ttl(key) <= 100
+        await store.create("match:m1", b"s0", version=3, ttl=100)
+        key = f"{redis_prefix}doc:match:m1"
+        assert await raw.hgetall(key) == {b"v": b"3", b"b": b"s0"}
+        assert 0 < await raw.pttl(key) <= 100_000
 
         await raw.expire(key, 5)
-        assert await store.commit_match("m1", 0, b"s1", b"a1")
-        assert await raw.hgetall(key) == {b"v": b"1", b"b": b"s1"}
+        assert await store.commit("match:m1", 3, b"s1", ttl=100)
+        assert await raw.hgetall(key) == {b"v": b"4", b"b": b"s1"}
         assert await raw.ttl(key) > 5  # refreshed by the commit
 
         await raw.expire(key, 5)
-        assert not await store.commit_match("m1", 0, b"stale", b"stale")
+        assert not await store.commit("match:m1", 3, b"stale", ttl=100)
         assert await raw.ttl(key) <= 5  # a failed commit touches nothing
-    finally:
-        await store.close()
+        assert await store.commit("match:m1", 4, b"s2")  # no ttl: the TTL is left alone
+        assert 0 < await raw.ttl(key) <= 5
 
-
-async def test_presence_key_schema(redis_url: str, redis_prefix: str, raw: Redis) -> None:
-    store = RedisStore(redis_url, prefix=redis_prefix)
-    try:
-        key = f"{redis_prefix}presence:lobby"
-        await store.adjust_presence("lobby", "ann", 2)
-        await store.adjust_presence("lobby", "bob", 1)
-        assert await raw.hgetall(key) == {b"ann": b"2", b"bob": b"1"}
-        await store.adjust_presence("lobby", "bob", -3)
-        assert await raw.hgetall(key) == {b"ann": b"2"}
-        await store.adjust_presence("lobby", "ann", -2)
+        assert await store.commit("match:m1", 5, b"s3", ttl=0.25)  # fractions of a second
+        assert 0 < await raw.pttl(key) <= 250
+        assert await store.commit("match:m1", 6, None, ttl=100)  # a delete: nothing to refresh
         assert await raw.exists(key) == 0
     finally:
         await store.close()
 
 
-async def test_commit_publishes_on_the_prefixed_channel(
+async def test_document_without_ttl_never_expires(
+    redis_url: str, redis_prefix: str, raw: Redis
+) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    try:
+        await store.create("room:r1", b"s0")
+        assert await raw.ttl(f"{redis_prefix}doc:room:r1") == -1
+        assert await store.commit("room:r1", 0, b"s1")
+        assert await raw.ttl(f"{redis_prefix}doc:room:r1") == -1
+    finally:
+        await store.close()
+
+
+async def test_expired_document_is_gone(redis_url: str, redis_prefix: str, raw: Redis) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    try:
+        await store.create("d1", b"s0", ttl=3600)
+        await raw.pexpire(f"{redis_prefix}doc:d1", 1)
+
+        async def expired() -> bool:
+            return await store.load("d1") is None
+
+        await _eventually(expired, "the document expires")
+        assert not await store.commit("d1", 0, b"s1")
+        assert await store.create("d1", b"new")
+    finally:
+        await store.close()
+
+
+async def test_set_queue_and_timer_key_schema(
+    redis_url: str, redis_prefix: str, raw: Redis
+) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    try:
+        await store.set_add("rooms", "r1")
+        assert await raw.smembers(f"{redis_prefix}set:rooms") == {b"r1"}
+
+        order, payloads = f"{redis_prefix}queue:ranked", f"{redis_prefix}queue-payloads:ranked"
+        await store.queue_join("ranked", "ann", b"A", 3)
+        await store.queue_join("ranked", "bob", b"B", 3)
+        assert await raw.zrange(order, 0, -1, withscores=True) == [(b"ann", 1.0), (b"bob", 2.0)]
+        assert await raw.hgetall(payloads) == {b"ann": b"A", b"bob": b"B"}
+        assert await store.queue_leave("ranked", "ann")
+        await store.queue_join("ranked", "cat", b"C", 3)
+        assert await raw.zrange(order, 0, -1, withscores=True) == [(b"bob", 2.0), (b"cat", 3.0)]
+        assert await store.queue_join("ranked", "dan", b"D", 3) == [b"B", b"C", b"D"]
+        assert await raw.exists(order, payloads) == 0  # an empty queue leaves no keys
+
+        timers, timer_payloads = f"{redis_prefix}timers", f"{redis_prefix}timer-payloads"
+        await store.timer_set("turn:m1", 1_700_000_000.25, b"T")
+        assert await raw.zrange(timers, 0, -1, withscores=True) == [(b"turn:m1", 1_700_000_000.25)]
+        assert await raw.hgetall(timer_payloads) == {b"turn:m1": b"T"}
+        assert await store.timers_due(1_700_000_000.25) == [("turn:m1", b"T")]
+        assert await raw.exists(timers, timer_payloads) == 0
+    finally:
+        await store.close()
+
+
+async def test_commit_publishes_on_the_prefixed_channels(
     redis_url: str, redis_prefix: str, raw: Redis
 ) -> None:
     store = RedisStore(redis_url, prefix=redis_prefix)
     pubsub = raw.pubsub(ignore_subscribe_messages=True)
     try:
-        await pubsub.subscribe(f"{redis_prefix}match:m1")
-        await store.create_match("m1", 0, b"s0")
-        assert await store.commit_match("m1", 0, b"s1", b"announced")
+        await pubsub.subscribe(f"{redis_prefix}match:m1", f"{redis_prefix}lobby")
+        await store.create("match:m1", b"s0")
+        publications = [("match:m1", b"first"), ("lobby", b"second"), ("match:m1", b"third")]
+        assert await store.commit("match:m1", 0, b"s1", publications)
 
         async def next_message() -> dict[str, Any]:
             while (message := await pubsub.get_message(timeout=1.0)) is None:
                 pass
             return message
 
-        message = await asyncio.wait_for(next_message(), TIMEOUT)
-        assert message["channel"] == f"{redis_prefix}{match_topic('m1')}".encode()
-        assert message["data"] == b"announced"
+        for topic, payload in publications:
+            message = await asyncio.wait_for(next_message(), TIMEOUT)
+            assert message["channel"] == f"{redis_prefix}{topic}".encode()
+            assert message["data"] == payload
     finally:
         await pubsub.aclose()
         await store.close()
@@ -187,8 +239,8 @@ async def test_reader_resubscribes_after_losing_its_connection(
     # Still fully usable: new topics, commits and their announcements.
     announced = collect()
     await named_store.subscribe(match_topic("m1"), announced)
-    await named_store.create_match("m1", 0, b"s0")
-    assert await named_store.commit_match("m1", 0, b"s1", b"a1")
+    await named_store.create("match:m1", b"s0")
+    assert await named_store.commit("match:m1", 0, b"s1", [(match_topic("m1"), b"a1")])
     assert await announced.wait_for_count(1) == [b"a1"]
 
 

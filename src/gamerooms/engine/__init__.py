@@ -10,7 +10,16 @@ from gamerooms.engine.errors import (
     SettingsError,
     StaleVersion,
 )
-from gamerooms.engine.game import Action, ActionContext, ActionSpec, Game, Result, Settings, action
+from gamerooms.engine.game import (
+    Action,
+    ActionContext,
+    ActionSpec,
+    Game,
+    Policy,
+    Result,
+    Settings,
+    action,
+)
 from gamerooms.engine.match import (
     Applied,
     MatchState,
@@ -36,6 +45,7 @@ __all__ = [
     "MatchOver",
     "MatchState",
     "NotYourTurn",
+    "Policy",
     "Result",
     "SeededRandom",
     "Settings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import msgspec
 
@@ -14,11 +14,15 @@ from gamerooms.engine.errors import IllegalAction, SettingsError, field_message
 from gamerooms.engine.rng import SeededRandom
 from gamerooms.engine.schema import inline_schema
 
+if TYPE_CHECKING:
+    from gamerooms.engine.match import MatchState
+
 __all__ = [
     "Action",
     "ActionContext",
     "ActionSpec",
     "Game",
+    "Policy",
     "Result",
     "Settings",
     "StateT",
@@ -49,6 +53,13 @@ class Action(msgspec.Struct, frozen=True):
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     """Base of every game's settings schema (fields with defaults)."""
+
+
+class Policy(Protocol):
+    """A bot's way of choosing a move."""
+
+    def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
+        """The action `seat` takes now."""
 
 
 class Game(ABC, Generic[StateT]):
@@ -91,6 +102,19 @@ class Game(ABC, Generic[StateT]):
     @abstractmethod
     def legal_actions(self, state: StateT, seat: int) -> list[Action]:
         """Every action `seat` may take now."""
+
+    def determinize(self, state: StateT, seat: int, rng: SeededRandom) -> StateT:
+        """A state `seat` cannot tell from the real one: what its view hides, drawn anew.
+
+        Bots search on these, so they never use what their seat may not see. Games with hidden
+        information must override this; for the others it is the state itself."""
+        if self.hidden_information:
+            raise NotImplementedError(f"{self.name} hides information but cannot determinize")
+        return state
+
+    def bot(self, level: str) -> Policy | None:
+        """This game's own bot for a level, or None to use the generic bot of that level."""
+        return None
 
     @classmethod
     def action_spec(cls, name: str) -> ActionSpec:

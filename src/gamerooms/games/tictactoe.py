@@ -46,9 +46,10 @@ class Place(msgspec.Struct):
 def completed_line(cells: Sequence[int | None]) -> tuple[int, tuple[int, int, int]] | None:
     """The seat holding a whole line, and that line, if any."""
     for line in LINES:
-        a, b, c = (cells[i] for i in line)
-        if a is not None and a == b == c:
-            return a, line
+        first, second, third = line
+        mark = cells[first]
+        if mark is not None and mark == cells[second] == cells[third]:
+            return mark, line
     return None
 
 

@@ -1,0 +1,130 @@
+"""Monte Carlo tree search (UCT) over any game, on determinized states for hidden information."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from gamerooms.bots.simulation import acting_seat, decision_rng, rewards, step
+from gamerooms.engine import Action, Game, MatchState, SeededRandom
+
+EXPLORATION = 1.4
+ROLLOUT_LIMIT = 400
+"""Actions a rollout may take before it is scored as it stands (a draw)."""
+
+
+@dataclass(eq=False)
+class _Node:
+    """A searched position: its statistics and the actions not yet expanded."""
+
+    match: MatchState
+    seat: int | None
+    untried: list[Action]
+    parent: _Node | None = None
+    action: Action | None = None
+    mover: int | None = None
+    children: list[_Node] = field(default_factory=list)
+    visits: int = 0
+    value: float = 0.0
+
+    def best_child(self) -> _Node:
+        """The child with the highest upper confidence bound."""
+        log_visits = math.log(self.visits)
+        return max(
+            self.children,
+            key=lambda child: (
+                child.value / child.visits + EXPLORATION * math.sqrt(log_visits / child.visits)
+            ),
+        )
+
+
+class MonteCarloPolicy:
+    """UCT with random rollouts; takes a winning move at once, and never searches a move that
+    lets the next seat win at once while another move does not."""
+
+    def __init__(self, iterations: int) -> None:
+        self.iterations = iterations
+
+    def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
+        """The action with the most visits after `iterations` simulations."""
+        rng = decision_rng(match, seat)
+        real = msgspec.structs.replace(match, data=game.determinize(match.data, seat, rng))
+        actions = game.legal_actions(real.data, seat)
+        if len(actions) == 1:
+            return actions[0]
+        winning = _winning(game, real, seat, actions)
+        if winning is not None:
+            return winning
+        candidates = _safe(game, real, seat, actions)
+        if len(candidates) == 1:
+            return candidates[0]
+        root = _Node(real, seat, list(candidates))
+        for iteration in range(self.iterations):
+            sample = real
+            if game.hidden_information:
+                data = game.determinize(match.data, seat, decision_rng(match, seat, iteration + 1))
+                sample = msgspec.structs.replace(match, data=data)
+            self._iterate(game, root, sample, seat, rng)
+        return max(root.children, key=lambda child: child.visits).action or actions[0]
+
+    def _iterate(
+        self, game: Game[Any], root: _Node, sample: MatchState, seat: int, rng: SeededRandom
+    ) -> None:
+        node, match = root, sample
+        while not node.untried and node.children:
+            node = node.best_child()
+            match = step(game, match, node.mover or 0, node.action) if node.action else match
+        if node.untried and node.seat is not None:
+            action = node.untried.pop(rng.randrange(len(node.untried)))
+            match = step(game, match, node.seat, action)
+            nxt = acting_seat(game, match, seat)
+            untried = [] if nxt is None else game.legal_actions(match.data, nxt)
+            child = _Node(match, nxt, untried, node, action, node.seat)
+            node.children.append(child)
+            node = child
+        scores = rewards(_rollout(game, match, rng))
+        while node is not None:
+            node.visits += 1
+            if node.mover is not None:
+                node.value += scores[node.mover]
+            node = node.parent  # type: ignore[assignment]
+
+
+def _rollout(game: Game[Any], match: MatchState, rng: SeededRandom) -> MatchState:
+    for _ in range(ROLLOUT_LIMIT):
+        seat = acting_seat(game, match)
+        if seat is None:
+            break
+        match = step(game, match, seat, rng.choice(game.legal_actions(match.data, seat)))
+    return match
+
+
+def _winning(game: Game[Any], match: MatchState, seat: int, actions: list[Action]) -> Action | None:
+    """An action after which `seat` has won, if there is one."""
+    for action in actions:
+        after = step(game, match, seat, action)
+        if after.result is not None and seat in after.result.winners:
+            return action
+    return None
+
+
+def _safe(game: Game[Any], match: MatchState, seat: int, actions: list[Action]) -> list[Action]:
+    """The actions after which the next seat to move cannot win at once (all, if none is)."""
+    safe = []
+    for action in actions:
+        after = step(game, match, seat, action)
+        rival = acting_seat(game, after)
+        if (
+            rival is None
+            or rival == seat
+            or _winning(game, after, rival, _legal(game, after, rival)) is None
+        ):
+            safe.append(action)
+    return safe or actions
+
+
+def _legal(game: Game[Any], match: MatchState, seat: int) -> list[Action]:
+    return game.legal_actions(match.data, seat)
