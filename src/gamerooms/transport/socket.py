@@ -8,14 +8,17 @@ from typing import Any
 
 from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.frames import error
-from gamerooms.protocol.messages import ClientMessage, ProtocolError, parse, type_of
+from gamerooms.protocol.messages import (
+    ClientMessage,
+    ProtocolError,
+    RequestId,
+    parse,
+    type_of,
+)
 from gamerooms.transport.limits import FrameLimits, Verdict
 from gamerooms.transport.types import Receive, Scope, Send
 
-_REFUSALS = {
-    Verdict.RATE_LIMITED: "slow down: too many frames per second",
-    Verdict.TOO_LARGE: "frame larger than {} bytes",
-}
+RATE_MESSAGE = "slow down: too many frames per second"
 
 
 class WebSocket:
@@ -88,17 +91,28 @@ class WebSocket:
 
     async def _admit(self, raw: str | bytes) -> ClientMessage | None:
         verdict = self._limits.check(_size(raw))
-        if verdict is not Verdict.ACCEPT:
-            await self.send_error(verdict.value, _REFUSALS[verdict].format(self._limits.max_bytes))
-            if self._limits.exhausted:
-                await self.close(CloseCode.POLICY)
+        if verdict is Verdict.TOO_LARGE:
+            message = f"frame larger than {self._limits.max_bytes} bytes"
+            await self._refuse_frame(ErrorCode.TOO_LARGE, message, None)
             return None
         try:
-            return parse(raw)
+            parsed = parse(raw)
         except ProtocolError as exc:
-            await self.send_error(exc.code, exc.message, exc.request_id)
+            if verdict is Verdict.RATE_LIMITED:
+                await self._refuse_frame(ErrorCode.RATE_LIMITED, RATE_MESSAGE, exc.request_id)
+            else:
+                await self.send_error(exc.code, exc.message, exc.request_id)
             return None
+        if verdict is Verdict.RATE_LIMITED:
+            await self._refuse_frame(ErrorCode.RATE_LIMITED, RATE_MESSAGE, parsed.id)
+            return None
+        return parsed
 
+    async def _refuse_frame(self, code: str, message: str, request_id: RequestId) -> None:
+        """Answer a frame over the limits; close with 4008 once the client keeps on."""
+        await self.send_error(code, message, request_id)
+        if self._limits.exhausted:
+            await self.close(CloseCode.POLICY)
 
 def _size(raw: str | bytes) -> int:
     if isinstance(raw, bytes):
