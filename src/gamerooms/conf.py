@@ -21,7 +21,10 @@ class Config:
     JOURNAL_FLUSH_SECONDS: float = 0.25
     ROOM_SEAT_GRACE_SECONDS: float = 10.0
     DRAFT_SECONDS: float = 120.0
-    TIMER_POLL_SECONDS: float = 0.1
+    TIMER_POLL_SECONDS: float = 0.5
+    MATCH_GRACE_SECONDS: float = 60.0
+    DECIDE_SECONDS: float = 30.0
+    BOT_DELAY_SECONDS: float = 0.6
 
 
 def load_config() -> Config:

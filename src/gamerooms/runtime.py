@@ -11,10 +11,13 @@ from functools import cache
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
+from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.fanout import Fanout
 from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.matches import MatchService
+from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import Clock, Store
+from gamerooms.rooms.presence import SeatPresence
 from gamerooms.rooms.queue import QueueService
 from gamerooms.rooms.rooms import RoomService
 from gamerooms.rooms.timers import Timers
@@ -50,6 +53,9 @@ class Runtime:
     lobby: LobbyService
     rooms: RoomService
     queue: QueueService
+    pauses: Pauses
+    presence: SeatPresence
+    autoplay: Autoplay
     _timer_task: asyncio.Task[None] | None = None
 
     @property
@@ -85,9 +91,25 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS)
     rooms = RoomService(store, games, matches, timers, clock, config.ROOM_SEAT_GRACE_SECONDS)
     queue = QueueService(store, games, matches)
+    pauses = Pauses(matches, timers, config.DECIDE_SECONDS)
+    presence = SeatPresence(matches, store, timers, pauses, config.MATCH_GRACE_SECONDS)
+    autoplay = Autoplay(matches, timers, pauses, config.BOT_DELAY_SECONDS)
     fanout = Fanout(store)
     return Runtime(
-        config, games, store, journal, clock, matches, fanout, timers, lobby, rooms, queue
+        config,
+        games,
+        store,
+        journal,
+        clock,
+        matches,
+        fanout,
+        timers,
+        lobby,
+        rooms,
+        queue,
+        pauses,
+        presence,
+        autoplay,
     )
 
 

@@ -1,7 +1,8 @@
 """Bundled Django settings for `gamerooms serve`: SQLite under the data folder, in-process state.
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_SECRET_KEY,
-GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games).
+GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
+GAMEROOMS_DRAFT_SECONDS and GAMEROOMS_ROOM_SEAT_GRACE_SECONDS (seconds, when set).
 """
 
 from __future__ import annotations
@@ -117,9 +118,17 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {"TITLE": "gamerooms API", "VERSION": "1"}
 
-GAMEROOMS = {
+_SECONDS_FROM_ENV = ("DRAFT_SECONDS", "ROOM_SEAT_GRACE_SECONDS")
+"""GAMEROOMS knobs that GAMEROOMS_<name> overrides when set."""
+
+GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
     "GAMES": [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path],
+    **{
+        name: float(os.environ[f"GAMEROOMS_{name}"])
+        for name in _SECONDS_FROM_ENV
+        if os.environ.get(f"GAMEROOMS_{name}")
+    },
 }
 
 LOGGING = {

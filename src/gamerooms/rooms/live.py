@@ -1,20 +1,49 @@
-"""The live match as the store keeps it: the engine's state plus who sits where."""
+"""The live match as the store keeps it: the engine's state plus seats, options, clock, pause."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
 
 from gamerooms.engine import Game, GameRegistry, MatchState, decode_match, encode_match
+from gamerooms.protocol.frames import PauseReason
 
 ACTIVE = "active"
 PAUSED = "paused"
 FINISHED = "finished"
 
 
-class Envelope(msgspec.Struct):
+class MatchOptions(msgspec.Struct, frozen=True, omit_defaults=True):
+    """How the server runs a match, beyond the game's own settings."""
+
+    bot_level: str = "random"
+    turn_seconds: float | None = None
+    max_timeouts: int = 2
+    spectators: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], default_level: str) -> MatchOptions:
+        """The options found in a room's settings (defaults for the rest)."""
+        turn = settings.get("turn_seconds")
+        return cls(
+            bot_level=str(settings.get("bot_level", default_level)),
+            turn_seconds=float(turn) if turn else None,
+            max_timeouts=int(settings.get("max_timeouts", 2)),
+            spectators=bool(settings.get("spectators", True)),
+        )
+
+
+class Pause(msgspec.Struct, frozen=True):
+    """Why a match waits, for whom, and until when the others may decide."""
+
+    seat: int
+    reason: PauseReason
+    decide_by: float
+
+
+class Envelope(msgspec.Struct, omit_defaults=True):
     """Stored form of a live match; `core` is the engine's encoded MatchState."""
 
     id: str
@@ -22,6 +51,10 @@ class Envelope(msgspec.Struct):
     players: list[dict[str, Any]]
     status: str
     core: msgspec.Raw
+    options: MatchOptions = MatchOptions()
+    deadline: float | None = None
+    timeouts: list[int] = []
+    pause: Pause | None = None
 
 
 _envelope_decoder = msgspec.json.Decoder(Envelope)
@@ -29,14 +62,29 @@ _envelope_decoder = msgspec.json.Decoder(Envelope)
 
 @dataclass(frozen=True, slots=True)
 class LiveMatch:
-    """A decoded live match at a store version."""
+    """A decoded live match; `revision` is the store's version of it (every change counts),
+    `version` the engine's (actions applied)."""
 
     id: str
     game: Game[Any]
     players: list[dict[str, Any]]
     status: str
     core: MatchState
-    version: int
+    revision: int
+    options: MatchOptions = field(default_factory=MatchOptions)
+    deadline: float | None = None
+    timeouts: list[int] = field(default_factory=list)
+    pause: Pause | None = None
+
+    @property
+    def version(self) -> int:
+        """Actions applied so far."""
+        return self.core.version
+
+    @property
+    def finished(self) -> bool:
+        """Whether the match is over."""
+        return self.status == FINISHED
 
     def seat_of(self, player_id: str) -> int | None:
         """The seat of this player, or None if not seated."""
@@ -45,22 +93,77 @@ class LiveMatch:
                 return seat
         return None
 
-    def with_core(self, core: MatchState) -> LiveMatch:
-        """This match after an action, finished if the engine found a result."""
+    def is_bot(self, seat: int) -> bool:
+        """Whether a bot sits in this seat."""
+        return bool(self.players[seat].get("bot"))
+
+    def humans(self) -> list[int]:
+        """Seats held by people."""
+        return [seat for seat in range(len(self.players)) if not self.is_bot(seat)]
+
+    def turn_seats(self) -> list[int]:
+        """Seats that may act now."""
+        return [] if self.finished else list(self.game.turn(self.core.data))
+
+    def timeouts_of(self, seat: int) -> int:
+        """Consecutive turn-clock timeouts of a seat."""
+        return self.timeouts[seat] if seat < len(self.timeouts) else 0
+
+    def with_timeouts(self, seat: int, count: int) -> LiveMatch:
+        """This match with a seat's timeout count set."""
+        counts = [self.timeouts_of(index) for index in range(len(self.players))]
+        counts[seat] = count
+        return replace(self, timeouts=counts)
+
+    def changed(self, **fields: Any) -> LiveMatch:
+        """This match with some fields replaced."""
+        return replace(self, **fields)
+
+    def with_core(self, core: MatchState, now: float) -> LiveMatch:
+        """This match after an action: finished if the engine found a result, the clock reset."""
         status = FINISHED if core.result is not None else self.status
-        return LiveMatch(self.id, self.game, self.players, status, core, core.version)
+        after = replace(self, core=core, status=status)
+        return replace(after, deadline=after.next_deadline(now))
+
+    def next_deadline(self, now: float) -> float | None:
+        """When the turn clock runs out for the seats in turn, if a clock runs."""
+        seconds = self.options.turn_seconds
+        if seconds is None or self.status != ACTIVE:
+            return None
+        if not any(not self.is_bot(seat) for seat in self.turn_seats()):
+            return None
+        return now + seconds
 
     def encode(self) -> bytes:
         """The blob the store keeps."""
         envelope = Envelope(
-            self.id, self.game.name, self.players, self.status, msgspec.Raw(encode_match(self.core))
+            self.id,
+            self.game.name,
+            self.players,
+            self.status,
+            msgspec.Raw(encode_match(self.core)),
+            self.options,
+            self.deadline,
+            self.timeouts,
+            self.pause,
         )
         return msgspec.json.encode(envelope)
 
 
-def decode_live(blob: bytes, version: int, games: GameRegistry) -> LiveMatch:
+def decode_live(blob: bytes, revision: int, games: GameRegistry) -> LiveMatch:
     """A live match from a stored blob."""
     envelope = _envelope_decoder.decode(blob)
     game = games.get(envelope.game)
     core = decode_match(game, bytes(envelope.core))
-    return LiveMatch(envelope.id, game, envelope.players, envelope.status, core, version)
+    return LiveMatch(
+        envelope.id,
+        game,
+        envelope.players,
+        envelope.status,
+        core,
+        revision,
+        envelope.options,
+        envelope.deadline,
+        envelope.timeouts,
+        envelope.pause,
+    )

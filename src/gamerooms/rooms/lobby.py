@@ -103,6 +103,10 @@ class LobbyService:
         await self._announce(frames.lobby_room_pending(pending_id, player))
         return pending_id
 
+    async def draft_pending(self, pending_id: str) -> bool:
+        """Whether this draft is still pending (not ended, not lapsed)."""
+        return await self._store.load(draft_key(pending_id)) is not None
+
     async def end_draft(self, pending_id: str) -> None:
         """The draft was cancelled, abandoned or turned into a room."""
         await self._timers.cancel(DRAFT_TIMER, pending_id)

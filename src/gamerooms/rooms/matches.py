@@ -1,11 +1,12 @@
-"""The referee: creates matches, applies actions (load, apply, save at version, publish)."""
+"""The referee: creates matches and applies every change (load, change, commit at version)."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from gamerooms.engine import (
@@ -20,20 +21,18 @@ from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import frame, iso
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.errors import MatchPaused, NotFound
-from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, decode_live
+from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, MatchOptions, decode_live
 from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store, match_topic
 from gamerooms.rooms.rendering import Reply, update_announcement
 
 COMMIT_ATTEMPTS = 8
+MATCH_TTL = 24 * 3600.0
+"""Seconds a match stays in the live store after its last change."""
 
 
 def new_match_id() -> str:
     """A random, URL-safe match id."""
     return "m" + secrets.token_hex(8)
-
-
-MATCH_TTL = 24 * 3600.0
-"""Seconds a match stays in the live store after its last change."""
 
 
 def match_key(match_id: str) -> str:
@@ -46,8 +45,21 @@ def presence_key(match_id: str) -> str:
     return f"match:{match_id}"
 
 
+@dataclass
+class Change:
+    """A match after a change, what it announces, and the action to journal (if any)."""
+
+    after: LiveMatch
+    announcements: list[Announcement] = field(default_factory=list)
+    entry: ActionEntry | None = None
+
+
+Mutation = Callable[[LiveMatch], Change]
+Listener = Callable[[LiveMatch], Awaitable[None]]
+
+
 class MatchService:
-    """Authoritative matches: every action goes through `act`, whatever its source."""
+    """Authoritative matches: every change goes through `update`, whatever its source."""
 
     def __init__(
         self,
@@ -62,7 +74,17 @@ class MatchService:
         self._games = games
         self._clock = clock
         self._new_id = new_id
+        self._listeners: list[Listener] = []
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @property
+    def clock(self) -> Clock:
+        """The clock matches run on."""
+        return self._clock
+
+    def on_commit(self, listener: Listener) -> None:
+        """Call `listener` with the match after every committed change (bots, clocks)."""
+        self._listeners.append(listener)
 
     async def create(
         self,
@@ -76,15 +98,19 @@ class MatchService:
         """Start a match of `game` with these players in seat order (or in an order drawn from
         the match's seed, with `shuffle`); its id."""
         rules = self._games.get(game)
+        settings = dict(settings or {})
         seed = secrets.randbits(63) if seed is None else seed
         if shuffle:
             players = list(players)
             SeededRandom(seed).shuffle(players)
         core = start_match(rules, settings, len(players), seed)
         match_id = match_id or self._new_id()
-        live = LiveMatch(match_id, rules, list(players), ACTIVE, core, 0)
-        await self._journal.match_created(match_id, game, core.settings, live.players, seed)
+        options = MatchOptions.from_settings(settings, rules.bot_levels[0])
+        live = LiveMatch(match_id, rules, list(players), ACTIVE, core, 0, options)
+        live = live.changed(deadline=live.next_deadline(self._clock.now()))
+        await self._journal.match_created(match_id, game, settings, live.players, seed)
         await self._store.create(match_key(match_id), live.encode(), ttl=MATCH_TTL)
+        await self._notify(live)
         return match_id
 
     async def get(self, match_id: str) -> LiveMatch:
@@ -94,6 +120,30 @@ class MatchService:
             return decode_live(stored[1], stored[0], self._games)
         return await self._restore(match_id)
 
+    async def update(
+        self, match_id: str, mutate: Mutation, expected_version: int | None = None
+    ) -> LiveMatch:
+        """Apply `mutate` to the current match and commit it at the revision read (retrying on
+        a conflict unless a version was expected); journal, publish, then notify listeners."""
+        async with self._lock(match_id):
+            for _ in range(COMMIT_ATTEMPTS):
+                match = await self.get(match_id)
+                change = mutate(match)
+                if change.entry is not None:
+                    await self._journal.write_ahead(match_id, change.entry)
+                topic = match_topic(match_id)
+                publish = [(topic, encode_announcement(a)) for a in change.announcements]
+                blob = change.after.encode()
+                key = match_key(match_id)
+                if await self._store.commit(key, match.revision, blob, publish, ttl=MATCH_TTL):
+                    after = change.after.changed(revision=match.revision + 1)
+                    await self._journaled(match_id, change, after)
+                    await self._notify(after)
+                    return after
+                if expected_version is not None:
+                    break
+        raise StaleVersion("the match moved on; refresh and try again")
+
     async def act(
         self,
         match_id: str,
@@ -102,64 +152,70 @@ class MatchService:
         data: Any,
         expected_version: int | None = None,
         reply: Reply | None = None,
+        timed_out: bool = False,
     ) -> LiveMatch:
-        """Apply one action for `seat`, make it durable, publish it; the match after it."""
-        async with self._lock(match_id):
-            for _ in range(COMMIT_ATTEMPTS):
-                match = await self.get(match_id)
-                if match.status == PAUSED:
-                    raise MatchPaused("the match is paused until someone decides how to go on")
-                applied = apply_action(match.game, match.core, seat, name, data, expected_version)
-                after = match.with_core(applied.match)
-                entry = ActionEntry(after.version, seat, name, applied.data, self._clock.now())
-                await self._journal.write_ahead(match_id, entry)
-                announcement = encode_announcement(update_announcement(after, applied, reply))
-                publication = (match_topic(match_id), announcement)
-                if await self._store.commit(
-                    match_key(match_id), match.version, after.encode(), [publication], ttl=MATCH_TTL
-                ):
-                    await self._journal.committed(match_id, entry)
-                    if after.core.result is not None:
-                        result = after.core.result.to_dict()
-                        await self._journal.match_finished(match_id, result, after.version)
-                    return after
-                if expected_version is not None:
-                    break
-        raise StaleVersion("the match moved on; refresh and try again")
+        """Apply one action for `seat`; `timed_out` when the server plays it as the clock ran
+        out (a `timeout` event goes first, and the seat's count of timeouts in a row grows)."""
+
+        def mutate(match: LiveMatch) -> Change:
+            if match.status == PAUSED:
+                raise MatchPaused("the match is paused until someone decides how to go on")
+            applied = apply_action(match.game, match.core, seat, name, data, expected_version)
+            after = match.with_core(applied.match, self._clock.now())
+            if timed_out:
+                applied.events.insert(0, {"type": "timeout", "seat": seat})
+            after = after.with_timeouts(seat, match.timeouts_of(seat) + 1 if timed_out else 0)
+            entry = ActionEntry(after.version, seat, name, applied.data, self._clock.now())
+            return Change(after, [update_announcement(after, applied, reply)], entry)
+
+        return await self.update(match_id, mutate, expected_version)
 
     async def chat(
         self, match_id: str, sender: dict[str, Any], text: str, reply: Reply | None = None
     ) -> None:
         """Send a chat line to everyone in the match."""
         fields: dict[str, Any] = {"from": sender, "text": text, "at": iso(self._clock.now())}
-        line = frame("match.chat", **fields)
-        announcement = Announcement(frames={EVERYONE: line})
+        announcement = Announcement(frames={EVERYONE: frame("match.chat", **fields)})
         if reply is not None:
             announcement.reply_to, announcement.request_id = reply.token, reply.request_id
-        await self._publish(match_id, announcement)
+        await self.announce(match_id, announcement)
 
     async def claim_seat(self, match_id: str, seat: int, token: str) -> None:
         """Close every other socket of this seat, in every process (4009)."""
         claim = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED, keep=token)
-        await self._publish(match_id, claim)
+        await self.announce(match_id, claim)
 
     async def connected_seats(self, match_id: str) -> set[int]:
         """Seats with at least one open socket."""
         return {int(seat) for seat in await self._store.presence(presence_key(match_id))}
 
-    async def _publish(self, match_id: str, announcement: Announcement) -> None:
+    async def announce(self, match_id: str, announcement: Announcement) -> None:
+        """Publish an announcement that changes nothing stored."""
         await self._store.publish(match_topic(match_id), encode_announcement(announcement))
+
+    async def _journaled(self, match_id: str, change: Change, after: LiveMatch) -> None:
+        if change.entry is not None:
+            await self._journal.committed(match_id, change.entry)
+        if after.finished and after.core.result is not None:
+            result = after.core.result.to_dict()
+            await self._journal.match_finished(match_id, result, after.version)
+
+    async def _notify(self, match: LiveMatch) -> None:
+        for listener in self._listeners:
+            await listener(match)
 
     async def _restore(self, match_id: str) -> LiveMatch:
         history = await self._journal.history(match_id)
         if history is None:
             raise NotFound(f"no match {match_id}")
         rules = self._games.get(history.game)
-        core = replay(rules, history.settings, len(history.players), history.seed, history.actions)
-        live = LiveMatch(match_id, rules, history.players, ACTIVE, core, 0).with_core(core)
-        await self._store.create(
-            match_key(match_id), live.encode(), version=live.version, ttl=MATCH_TTL
-        )
+        seats = len(history.players)
+        core = replay(rules, history.settings, seats, history.seed, history.actions)
+        options = MatchOptions.from_settings(history.settings, rules.bot_levels[0])
+        live = LiveMatch(match_id, rules, history.players, ACTIVE, core, 0, options)
+        live = live.with_core(core, self._clock.now())
+        key = match_key(match_id)
+        await self._store.create(key, live.encode(), version=live.version, ttl=MATCH_TTL)
         return await self.get(match_id)
 
     def _lock(self, match_id: str) -> asyncio.Lock:

@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from gamerooms.engine import Applied
-from gamerooms.protocol.frames import frame
+from gamerooms.protocol.frames import frame, iso
 from gamerooms.rooms.announcement import EVERYONE, PUBLIC, Announcement
 from gamerooms.rooms.live import LiveMatch
 
 
 def turn_of(match: LiveMatch) -> dict[str, Any]:
     """The Turn object: who may act now, and until when."""
-    if match.core.result is not None:
-        return {"seats": [], "deadline": None}
-    return {"seats": list(match.game.turn(match.core.data)), "deadline": None}
+    deadline = None if match.deadline is None else iso(match.deadline)
+    return {"seats": match.turn_seats(), "deadline": deadline}
 
 
 def result_of(match: LiveMatch) -> dict[str, Any] | None:
@@ -44,31 +43,39 @@ def state_frame(match: LiveMatch, seat: int | None, connected: set[int]) -> str:
 
 
 def update_announcement(match: LiveMatch, applied: Applied, reply: Reply | None) -> Announcement:
-    """One match.update frame per distinct view (a single one when nothing is hidden); the
-    acting socket's copy carries its request id."""
+    """The match.update of an applied action."""
+    action = {"name": applied.action, "data": applied.data}
+    announcement = update_frames(match, applied.seat, action, applied.events)
+    announcement.version = match.version
+    if reply is not None:
+        announcement.reply_to, announcement.request_id = reply.token, reply.request_id
+    return announcement
+
+
+def update_frames(
+    match: LiveMatch, seat: int, action: dict[str, Any], events: list[dict[str, Any]]
+) -> Announcement:
+    """One match.update frame per distinct view: a single one when nothing is hidden."""
     common: dict[str, Any] = {
         "version": match.version,
-        "seat": applied.seat,
-        "action": {"name": applied.action, "data": applied.data},
-        "events": applied.events,
+        "seat": seat,
+        "action": action,
+        "events": events,
         "turn": turn_of(match),
         "status": match.status,
         "result": result_of(match),
     }
     game, data = match.game, match.core.data
     if not game.hidden_information:
-        frames = {EVERYONE: frame("match.update", state=game.view(data, None), **common)}
-    else:
-        frames = {
-            str(seat): frame("match.update", state=game.view(data, seat), **common)
-            for seat in range(len(match.players))
-        }
-        frames[PUBLIC] = frame("match.update", state=game.view(data, None), **common)
-    if reply is None:
-        return Announcement(version=match.version, frames=frames)
-    return Announcement(
-        version=match.version, frames=frames, reply_to=reply.token, request_id=reply.request_id
-    )
+        return Announcement(
+            frames={EVERYONE: frame("match.update", state=game.view(data, None), **common)}
+        )
+    frames = {
+        str(index): frame("match.update", state=game.view(data, index), **common)
+        for index in range(len(match.players))
+    }
+    frames[PUBLIC] = frame("match.update", state=game.view(data, None), **common)
+    return Announcement(frames=frames)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,21 @@ class RoomService:
         settings: dict[str, Any],
     ) -> Room:
         """A new room with its creator seated as owner (who then connects to the room socket)."""
+        return await self.open(
+            self.prepare(owner, name, game, max_players, private, password, settings)
+        )
+
+    def prepare(
+        self,
+        owner: dict[str, Any],
+        name: str,
+        game: str,
+        max_players: int,
+        private: bool,
+        password: str | None,
+        settings: dict[str, Any],
+    ) -> Room:
+        """A checked new room with its creator seated as owner, not stored yet; Refusal."""
         if game not in self._games:
             raise Refusal(f"game: no game named {game!r}")
         rules = self._games.get(game)
@@ -127,7 +142,7 @@ class RoomService:
             raise Refusal("name: a room name of 1 to 60 characters is required")
         check_max_players(rules, max_players)
         now = self._clock.now()
-        room = Room(
+        return Room(
             id="",
             name=name.strip(),
             game=game,
@@ -140,16 +155,19 @@ class RoomService:
             settings=check_settings(rules, settings, max_players),
             created_at=now,
         )
+
+    async def open(self, room: Room) -> Room:
+        """Store a prepared room under a new code, list it and tell the lobby; the room."""
         while True:
             room.id = new_room_code()
             if await self._store.create(room_key(room.id), encode_room(room), ttl=ROOM_TTL):
                 break
-        if not private:
+        if not room.private:
             await self._store.set_add(LISTED_ROOMS, room.id)
         change = lobby_change(None, room)
         if change is not None:
             await self._store.publish(*change)
-        await self._timers.set(SEAT_GRACE_TIMER, _seat(room.id, owner["id"]), self._grace * 3)
+        await self._timers.set(SEAT_GRACE_TIMER, _seat(room.id, room.owner_id), self._grace * 3)
         return room
 
     async def get(self, code: str) -> Room:

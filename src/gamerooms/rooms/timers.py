@@ -22,14 +22,19 @@ class Timers:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._handlers: dict[str, Handler] = {}
+        self._wakeups: set[asyncio.Task[int]] = set()
 
     def on(self, kind: str, handler: Handler) -> None:
         """Run `handler` for every timer of this kind that fires."""
         self._handlers[kind] = handler
 
     async def set(self, kind: str, key: str, delay: float, payload: bytes = b"") -> None:
-        """Fire after `delay` seconds (replacing a pending timer of the same kind and key)."""
+        """Fire after `delay` seconds (replacing a pending timer of the same kind and key).
+
+        This process also wakes itself when the timer is due, so it fires on time without fast
+        polling; whichever process claims it first runs it."""
         await self._store.timer_set(f"{kind}:{key}", self._clock.now() + delay, payload)
+        asyncio.get_running_loop().call_later(max(delay, 0.0), self._wake)
 
     async def cancel(self, kind: str, key: str) -> bool:
         """Cancel a pending timer; True if it was pending."""
@@ -52,6 +57,11 @@ class Timers:
             except Exception:
                 log.exception("firing timers failed")
             await asyncio.sleep(self._poll_seconds)
+
+    def _wake(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.run_due())
+        self._wakeups.add(task)
+        task.add_done_callback(self._wakeups.discard)
 
     async def _fire(self, name: str, payload: bytes) -> None:
         kind, _, key = name.partition(":")

@@ -31,9 +31,10 @@ unless queued; pop the oldest `size` when that many wait), `queue_leave`, `timer
 once) and `adjust_presence` (HINCRBY, clamped at 0). Scripts run by EVALSHA (`register_script`).
 `load_many` reads every document in one MULTI/EXEC, a consistent snapshot.
 
-Commands are not retried automatically: a commit or presence change whose reply was lost might
-already have been applied, and replaying it would double-count or misreport it. A connection error
-reaches the caller instead.
+Commands share a pool of POOL_SIZE connections; when every one is busy (a burst of requests), a
+command waits up to POOL_WAIT_SECONDS for a free one instead of failing. Commands are not retried
+automatically: a commit or presence change whose reply was lost might already have been applied,
+and replaying it would double-count or misreport it. A connection error reaches the caller instead.
 
 Pub/sub uses one connection per store, shared by every subscription, and one reader task that
 calls each topic's listeners synchronously, in order. `subscribe` returns once Redis confirmed
@@ -50,7 +51,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -144,6 +145,11 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 return 0
 """
 
+POOL_SIZE = 100
+"""Connections per store; a command that finds them all busy waits for one."""
+POOL_WAIT_SECONDS = 20.0
+"""How long a command waits for a free connection before it fails."""
+
 _BACKOFF_FIRST = 0.05
 _BACKOFF_MAX = 2.0
 
@@ -201,7 +207,10 @@ class RedisStore:
 
     def __init__(self, url: str, *, prefix: str = "gamerooms:") -> None:
         self._prefix = prefix
-        self._redis = Redis.from_url(url, decode_responses=False, retry=Retry(NoBackoff(), 0))
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, retry=Retry(NoBackoff(), 0)
+        )
+        self._redis = Redis.from_pool(pool)
         self._create = self._redis.register_script(_CREATE)
         self._commit = self._redis.register_script(_COMMIT)
         self._queue_join = self._redis.register_script(_QUEUE_JOIN)

@@ -88,12 +88,12 @@ class LobbyEndpoint(Endpoint):
             lobby.wanted = Wanted(message.game, message.only_open)
             await lobby.send_rooms(await runtime.lobby.rooms(lobby.wanted), message.id)
         elif isinstance(message, RoomDrafting):
-            if lobby.pending_id is None:
+            if lobby.pending_id is None or not await runtime.lobby.draft_pending(lobby.pending_id):
                 lobby.pending_id = await runtime.lobby.start_draft(player.to_wire())
         elif isinstance(message, RoomDraftCancel):
             await self._end_draft(lobby, runtime)
         elif isinstance(message, RoomCreate):
-            room = await runtime.rooms.create(
+            room = runtime.rooms.prepare(
                 player.to_wire(),
                 message.name,
                 message.game,
@@ -103,6 +103,7 @@ class LobbyEndpoint(Endpoint):
                 dict(message.settings),
             )
             await self._end_draft(lobby, runtime)
+            await runtime.rooms.open(room)
             await lobby.socket.send_text(frames.room_created(room.summary(), message.id))
         else:
             await lobby.socket.reject(message)

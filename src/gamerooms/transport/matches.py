@@ -6,14 +6,22 @@ from typing import Any
 
 from gamerooms.engine import GameError
 from gamerooms.models import Player
+from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode, ErrorCode
-from gamerooms.protocol.messages import ClientMessage, MatchAction, MatchChat, MatchLeave
+from gamerooms.protocol.messages import (
+    ClientMessage,
+    MatchAction,
+    MatchChat,
+    MatchEnd,
+    MatchLeave,
+    MatchReplaceWithBot,
+)
 from gamerooms.rooms.announcement import PUBLIC, Announcement
-from gamerooms.rooms.errors import NotFound, Refusal
-from gamerooms.rooms.matches import presence_key
+from gamerooms.rooms.errors import NotAuthorized, NotFound, Refusal
 from gamerooms.rooms.ports import match_topic
 from gamerooms.rooms.rendering import Reply, state_frame
 from gamerooms.runtime import Runtime
+from gamerooms.transport.auth import query_params
 from gamerooms.transport.endpoint import Endpoint
 from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
@@ -39,8 +47,12 @@ class MatchSocket(SocketRecipient):
         await self.release()
 
 
+GONE = {CloseCode.LEFT, CloseCode.REPLACED}
+"""Closes after which a seat needs no reconnection grace."""
+
+
 class MatchEndpoint(Endpoint):
-    """Serves one seat (or, later, a spectator) of a match."""
+    """Serves one seat of a match, or a spectator (`?spectate=1`, if the match allows)."""
 
     async def serve(
         self, socket: WebSocket, player: Player, runtime: Runtime, params: dict[str, Any]
@@ -53,44 +65,75 @@ class MatchEndpoint(Endpoint):
             await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
             return
         seat = match.seat_of(player.id)
-        if seat is None:
+        spectating = query_params(socket.scope).get("spectate") in ("1", "true")
+        if seat is None and not (spectating and match.options.spectators):
             refusal = "you are not seated in this match"
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, refusal, CloseCode.FORBIDDEN)
             return
-        seated = MatchSocket(socket, seat)
-        await runtime.fanout.attach(match_topic(match_id), seated)
-        await runtime.store.adjust_presence(presence_key(match_id), str(seat), 1)
+        watcher = MatchSocket(socket, seat)
+        await runtime.fanout.attach(match_topic(match_id), watcher)
         try:
-            await runtime.matches.claim_seat(match_id, seat, seated.token)
-            match = await runtime.matches.get(match_id)
-            connected = await runtime.matches.connected_seats(match_id)
-            await seated.send_state(match.version, state_frame(match, seat, connected))
+            if seat is not None:
+                await runtime.presence.connected(match_id, seat)
+                await runtime.matches.claim_seat(match_id, seat, watcher.token)
+            await self._send_state(watcher, runtime, match_id)
             async for message in socket.messages():
-                await self._handle(message, seated, player, runtime, match_id)
+                await self._handle(message, watcher, player, runtime, match_id)
         finally:
-            await runtime.store.adjust_presence(presence_key(match_id), str(seat), -1)
-            await runtime.fanout.detach(match_topic(match_id), seated)
+            if seat is not None:
+                gone = socket.close_code in GONE
+                await runtime.presence.disconnected(match_id, seat, gone)
+            await runtime.fanout.detach(match_topic(match_id), watcher)
+
+    @staticmethod
+    async def _send_state(watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
+        match = await runtime.matches.get(match_id)
+        connected = await runtime.matches.connected_seats(match_id)
+        await watcher.send_state(match.version, state_frame(match, watcher.seat, connected))
+        if match.pause is not None:
+            pause = match.pause
+            paused = frames.match_paused(pause.seat, pause.reason, frames.iso(pause.decide_by))
+            await watcher.socket.send_text(paused)
 
     async def _handle(
         self,
         message: ClientMessage,
-        seated: MatchSocket,
+        watcher: MatchSocket,
         player: Player,
         runtime: Runtime,
         match_id: str,
     ) -> None:
-        socket = seated.socket
-        reply = Reply(seated.token, message.id)
+        socket, seat = watcher.socket, watcher.seat
+        reply = Reply(watcher.token, message.id)
         try:
-            if isinstance(message, MatchAction) and seated.seat is not None:
-                await runtime.matches.act(
-                    match_id, seated.seat, message.action, message.data, message.version, reply
-                )
-            elif isinstance(message, MatchChat):
+            if isinstance(message, MatchChat):
                 await runtime.matches.chat(match_id, player.to_wire(), message.text, reply)
             elif isinstance(message, MatchLeave):
-                await socket.close(CloseCode.LEFT)
+                await self._leave(watcher, runtime, match_id)
+            elif seat is None and isinstance(message, SEATED_ONLY):
+                raise NotAuthorized("spectators can only chat")
+            elif isinstance(message, MatchAction) and seat is not None:
+                await runtime.matches.act(
+                    match_id, seat, message.action, message.data, message.version, reply
+                )
+            elif isinstance(message, MatchReplaceWithBot):
+                await runtime.pauses.replace_with_bot(match_id, message.seat, seat, reply)
+            elif isinstance(message, MatchEnd) and seat is not None:
+                await runtime.pauses.end(match_id, seat, reply)
             else:
                 await socket.reject(message)
         except (GameError, Refusal) as exc:
             await socket.send_error(exc.code, exc.message, message.id)
+
+    async def _leave(self, watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
+        """The leaver gets its final view and 4000; the others decide how to go on."""
+        if watcher.seat is not None:
+            match = await runtime.matches.get(match_id)
+            connected = await runtime.matches.connected_seats(match_id)
+            await watcher.socket.send_text(state_frame(match, watcher.seat, connected))
+        await watcher.socket.close(CloseCode.LEFT)
+        if watcher.seat is not None and not match.finished:
+            await runtime.pauses.lose_seat(match_id, watcher.seat, "left")
+
+
+SEATED_ONLY = (MatchAction, MatchReplaceWithBot, MatchEnd)

@@ -114,6 +114,7 @@ class WebSocket:
         if self._limits.exhausted:
             await self.close(CloseCode.POLICY)
 
+
 def _size(raw: str | bytes) -> int:
     if isinstance(raw, bytes):
         return len(raw)
