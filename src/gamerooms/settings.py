@@ -2,7 +2,7 @@
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_SECRET_KEY,
 GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
-GAMEROOMS_DRAFT_SECONDS and GAMEROOMS_ROOM_SEAT_GRACE_SECONDS (seconds, when set).
+and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV` (see gamerooms.conf).
 """
 
 from __future__ import annotations
@@ -118,7 +118,14 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {"TITLE": "gamerooms API", "VERSION": "1"}
 
-_SECONDS_FROM_ENV = ("DRAFT_SECONDS", "ROOM_SEAT_GRACE_SECONDS")
+_SECONDS_FROM_ENV = (
+    "DRAFT_SECONDS",
+    "ROOM_SEAT_GRACE_SECONDS",
+    "MATCH_GRACE_SECONDS",
+    "DECIDE_SECONDS",
+    "BOT_DELAY_SECONDS",
+    "TIMER_POLL_SECONDS",
+)
 """GAMEROOMS knobs that GAMEROOMS_<name> overrides when set."""
 
 GAMEROOMS: dict[str, Any] = {

@@ -61,6 +61,12 @@ class Room(msgspec.Struct):
         return seat.player if seat is not None else {"id": self.owner_id}
 
     @property
+    def bot_seats(self) -> int:
+        """Empty seats that bots fill at start: up to `target_players`, within max_players."""
+        target = min(int(self.settings.get("target_players") or 0), self.max_players)
+        return max(0, target - len(self.seats))
+
+    @property
     def all_ready(self) -> bool:
         """Whether every seated player is ready (and someone is seated)."""
         return bool(self.seats) and all(seat.ready for seat in self.seats)

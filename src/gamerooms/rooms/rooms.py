@@ -10,6 +10,7 @@ from gamerooms.engine import GameRegistry
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.lobby import LISTED_ROOMS, lobby_change, room_key
 from gamerooms.rooms.matches import MatchService, new_match_id
@@ -270,7 +271,8 @@ class RoomService:
         await self._update(code, mutate)
 
     async def start(self, code: str, player_id: str, reply: Reply) -> str:
-        """Start the match (owner only, everyone ready, enough players); its id."""
+        """Start the match (owner only, everyone ready, enough players counting the bots that
+        fill empty seats up to `target_players`); its id."""
         match_id = new_match_id()
 
         def mutate(room: Room) -> Change:
@@ -280,13 +282,15 @@ class RoomService:
             if not room.all_ready:
                 raise NotReady("everyone seated must be ready")
             rules = self._games.get(room.game)
-            if len(room.seats) < rules.min_players:
+            if len(room.seats) + room.bot_seats < rules.min_players:
                 raise TooFewPlayers(f"{room.game} needs at least {rules.min_players} players")
             room.playing, room.match_id = True, match_id
             return Change(room, {})
 
         room = await self._update(code, mutate)
-        players = [seat.player for seat in room.seats]
+        level = str(room.settings.get("bot_level") or "random")
+        bots = [bot_player(level, number + 1) for number in range(room.bot_seats)]
+        players = [seat.player for seat in room.seats] + bots
         await self._matches.create(
             room.game, players, room.settings, match_id=match_id, shuffle=True
         )

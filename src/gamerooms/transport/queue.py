@@ -20,6 +20,16 @@ STAY_MATCHED = {CloseCode.MOVED, CloseCode.REPLACED}
 """Closes after which the player must not be taken out of the queue."""
 
 
+def _asked_size(asked: str | None) -> int | None:
+    """The match size in `?players=`, if given; Refusal unless it is an integer."""
+    if asked is None:
+        return None
+    try:
+        return int(asked)
+    except ValueError:
+        raise Refusal("players: must be an integer") from None
+
+
 class QueueEndpoint(Endpoint):
     """Queues the player on connect (default match size, or `?players=n`)."""
 
@@ -30,7 +40,7 @@ class QueueEndpoint(Endpoint):
         game = params["game"]
         asked = query_params(socket.scope).get("players")
         try:
-            size = runtime.queue.size_for(game, int(asked) if asked and asked.isdigit() else None)
+            size = runtime.queue.size_for(game, _asked_size(asked))
         except NotFound as exc:
             await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
             return

@@ -17,6 +17,7 @@ from gamerooms.protocol.messages import (
     RoomSettings,
     RoomStart,
 )
+from gamerooms.rooms.announcement import Announcement
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.rooms import AlreadyJoined, presence_key, room_topic
@@ -28,6 +29,26 @@ from gamerooms.transport.socket import WebSocket
 
 HANDED_OVER = {CloseCode.LEFT, CloseCode.MOVED, CloseCode.REPLACED, CloseCode.KICKED}
 """Closes after which the seat needs no grace period."""
+
+
+class RoomMember(SocketRecipient):
+    """A room socket, attached before it joins: the room's frames and closes reach it only from
+    its own join's announcement on, so a refused joiner hears nothing but its refusal."""
+
+    def __init__(self, socket: WebSocket, player_id: str) -> None:
+        super().__init__(socket, player_id)
+        self.joined = False
+
+    async def receive(self, announcement: Announcement) -> None:
+        """Send this socket's frame, once its join (room.joined) has been announced."""
+        self.joined = self.joined or announcement.keep == self.token
+        if self.joined:
+            await super().receive(announcement)
+
+    async def close(self, code: int) -> None:
+        """Close the socket; before it has joined, only when the server shuts down."""
+        if self.joined or code == CloseCode.GOING_AWAY:
+            await super().close(code)
 
 
 class RoomEndpoint(Endpoint):
@@ -47,7 +68,7 @@ class RoomEndpoint(Endpoint):
         join = await self._first_join(socket, messages)
         if join is None:
             return
-        member = SocketRecipient(socket, player.id)
+        member = RoomMember(socket, player.id)
         await runtime.fanout.attach(room_topic(code), member)
         await runtime.store.adjust_presence(presence_key(code), player.id, 1)
         try:
