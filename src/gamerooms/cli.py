@@ -6,6 +6,7 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _setup_django(data: str | None) -> None:
@@ -18,6 +19,22 @@ def _setup_django(data: str | None) -> None:
     django.setup()
 
 
+def _graceful_server_class() -> type:
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """Closes game sockets with 1001 (going away) before uvicorn shuts connections down."""
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            from gamerooms.protocol.codes import CloseCode
+            from gamerooms.runtime import current_runtime
+
+            await current_runtime().fanout.close_all(CloseCode.GOING_AWAY)
+            await super().shutdown(sockets)
+
+    return GracefulServer
+
+
 def serve(host: str, port: int, data: str | None, log_level: str) -> None:
     """Migrate the database, then run the server with uvicorn until interrupted."""
     _setup_django(data)
@@ -28,16 +45,19 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     config = load_config()
-    uvicorn.run(
-        "gamerooms.asgi:application",
-        host=host,
-        port=port,
-        log_level=log_level,
-        lifespan="on",
-        ws_max_size=max(config.MAX_FRAME_BYTES * 16, 1 << 20),
-        ws_per_message_deflate=False,
-        timeout_graceful_shutdown=5,
+    server = _graceful_server_class()(
+        uvicorn.Config(
+            "gamerooms.asgi:application",
+            host=host,
+            port=port,
+            log_level=log_level,
+            lifespan="on",
+            ws_max_size=max(config.MAX_FRAME_BYTES * 16, 1 << 20),
+            ws_per_message_deflate=False,
+            timeout_graceful_shutdown=5,
+        )
     )
+    server.run()
 
 
 def create_match(data: str | None, game: str, player_ids: list[str], seed: int | None) -> str:
@@ -80,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--players", required=True, help="comma-separated player ids, by seat")
     match.add_argument("--seed", type=int, default=None)
     match.add_argument("--data", default=None)
+    bot = commands.add_parser("bot", help="play on a server as a bot, over the public protocol")
+    bot.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
+    bot.add_argument("--game", required=True)
+    bot.add_argument("--level", default="hard")
+    bot.add_argument("--name", default="Bot")
+    bot.add_argument("--room", default=None, help="a room code to join (default: the queue)")
+    bot.add_argument("--games", type=int, default=1, help="matches to play")
     return parser
 
 
@@ -88,5 +115,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         serve(args.host, args.port, args.data, args.log_level)
+    elif args.command == "bot":
+        import asyncio
+
+        from gamerooms.botclient import run_bot
+
+        bot = run_bot(args.server, args.game, args.level, args.name, args.room, args.games)
+        for result in asyncio.run(bot):
+            print(result)
     elif args.command == "match":
         print(create_match(args.data, args.game, args.players.split(","), args.seed))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import os
 import socket
 import subprocess
@@ -13,10 +11,20 @@ import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-import orjson
+from gamerooms.client import Closed, GameClient, Guest, create_guest
+
+__all__ = [
+    "Closed",
+    "FakeClock",
+    "GameClient",
+    "Guest",
+    "ServerProcess",
+    "create_guest",
+    "free_port",
+    "running_server",
+]
 
 
 class FakeClock:
@@ -32,122 +40,6 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         """Move time forward."""
         self._now += seconds
-
-
-@dataclass(frozen=True)
-class Guest:
-    """A guest's tokens and Player object."""
-
-    access: str
-    refresh: str
-    player: dict[str, Any]
-
-    @property
-    def id(self) -> str:
-        """The player id."""
-        return str(self.player["id"])
-
-
-def _post_json(url: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        url, data=orjson.dumps(body), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        result: dict[str, Any] = orjson.loads(response.read())
-        return result
-
-
-def create_guest(base_url: str, name: str, avatar: Mapping[str, str] | None = None) -> Guest:
-    """Sign in as a new guest on a running server."""
-    body: dict[str, Any] = {"name": name}
-    if avatar is not None:
-        body["avatar"] = dict(avatar)
-    reply = _post_json(f"{base_url}/api/auth/guest/", body)
-    return Guest(reply["access"], reply["refresh"], reply["player"])
-
-
-class Closed(Exception):
-    """The server closed the socket; `code` says why."""
-
-    def __init__(self, code: int | None) -> None:
-        super().__init__(f"closed with {code}")
-        self.code = code
-
-
-@dataclass
-class GameClient:
-    """A client that speaks the gamerooms protocol over a real WebSocket."""
-
-    connection: Any
-    timeout: float = 5.0
-    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-
-    @classmethod
-    async def connect(cls, url: str, timeout: float = 5.0) -> GameClient:
-        """Open a WebSocket to `url` (ws://host:port/ws/...?token=...)."""
-        import websockets
-
-        connection = await websockets.connect(url, max_size=None, open_timeout=timeout)
-        return cls(connection, timeout)
-
-    async def send(self, type_: str, **fields: Any) -> None:
-        """Send one message."""
-        await self.send_raw(orjson.dumps({"type": type_, **fields}).decode())
-
-    async def send_raw(self, frame: str | bytes) -> None:
-        """Send a frame exactly as given."""
-        await self.connection.send(frame)
-
-    async def request(self, type_: str, **fields: Any) -> dict[str, Any]:
-        """Send a message with a fresh id; the first frame that echoes that id."""
-        request_id = next(self._ids)
-        await self.send(type_, id=request_id, **fields)
-        return await self.expect_reply(request_id)
-
-    async def expect_reply(self, request_id: int | str) -> dict[str, Any]:
-        """Skip frames until one carries `request_id`."""
-        while True:
-            message = await self.receive()
-            if message.get("id") == request_id:
-                return message
-
-    async def receive(self, timeout: float | None = None) -> dict[str, Any]:
-        """The next frame; Closed if the server closed the socket."""
-        import websockets
-
-        try:
-            raw = await asyncio.wait_for(self.connection.recv(), timeout or self.timeout)
-        except websockets.ConnectionClosed as exc:
-            raise Closed(exc.rcvd.code if exc.rcvd else None) from exc
-        message: dict[str, Any] = orjson.loads(raw)
-        return message
-
-    async def expect(self, type_: str, timeout: float | None = None) -> dict[str, Any]:
-        """The next frame, which must be of this type."""
-        message = await self.receive(timeout)
-        if message.get("type") != type_:
-            raise AssertionError(f"expected {type_}, got {message}")
-        return message
-
-    async def wait_for(self, type_: str, timeout: float | None = None) -> dict[str, Any]:
-        """Skip frames until one of this type arrives."""
-        deadline = time.monotonic() + (timeout or self.timeout)
-        while True:
-            message = await self.receive(max(0.01, deadline - time.monotonic()))
-            if message.get("type") == type_:
-                return message
-
-    async def closed(self, timeout: float | None = None) -> int | None:
-        """Wait until the server closes the socket (discarding frames); the close code."""
-        try:
-            while True:
-                await self.receive(timeout)
-        except Closed as closed:
-            return closed.code
-
-    async def close(self) -> None:
-        """Close from the client side."""
-        await self.connection.close()
 
 
 def free_port() -> int:

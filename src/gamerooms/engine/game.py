@@ -112,6 +112,11 @@ class Game(ABC, Generic[StateT]):
             raise NotImplementedError(f"{self.name} hides information but cannot determinize")
         return state
 
+    def from_view(self, view: dict[str, Any], seat: int) -> StateT:
+        """A state rebuilt from a seat's view (hidden parts made up), for bots that play over
+        the network and see only what a player sees. Optional."""
+        raise NotImplementedError(f"{self.name} cannot be rebuilt from a view")
+
     def bot(self, level: str) -> Policy | None:
         """This game's own bot for a level, or None to use the generic bot of that level."""
         return None

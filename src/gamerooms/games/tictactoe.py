@@ -78,6 +78,10 @@ class TicTacToe(Game[Board]):
         """The whole board, the same for every seat."""
         return {"board": list(state.cells)}
 
+    def from_view(self, view: dict[str, Any], seat: int) -> Board:
+        """The board is all there is to see."""
+        return Board(cells=list(view["board"]))
+
     def result(self, state: Board) -> Result | None:
         """A win for the seat holding a line, a draw on a full board, else None."""
         completed = completed_line(state.cells)
