@@ -25,6 +25,8 @@ class Config:
     MATCH_GRACE_SECONDS: float = 60.0
     DECIDE_SECONDS: float = 30.0
     BOT_DELAY_SECONDS: float = 0.6
+    QUEUE_BOT_FILL_SECONDS: float | None = None
+    """Bots fill a queue in which someone has waited this long (None: never)."""
 
 
 def load_config() -> Config:

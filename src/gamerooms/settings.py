@@ -125,6 +125,7 @@ _SECONDS_FROM_ENV = (
     "DECIDE_SECONDS",
     "BOT_DELAY_SECONDS",
     "TIMER_POLL_SECONDS",
+    "QUEUE_BOT_FILL_SECONDS",
 )
 """GAMEROOMS knobs that GAMEROOMS_<name> overrides when set."""
 

@@ -10,9 +10,11 @@ from gamerooms.engine import GameRegistry
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Store
+from gamerooms.rooms.timers import Timers
 
 
 def queue_key(game: str, size: int) -> str:
@@ -25,13 +27,27 @@ def queue_topic(game: str, size: int) -> str:
     return f"queue:{game}:{size}"
 
 
-class QueueService:
-    """Joins, cancels and match-making, each one atomic in the store."""
+BOT_FILL_TIMER = "queue-fill"
 
-    def __init__(self, store: Store, games: GameRegistry, matches: MatchService) -> None:
+
+class QueueService:
+    """Joins, cancels and match-making, each one atomic in the store; optionally, bots fill a
+    queue in which someone has waited `bot_fill_seconds`."""
+
+    def __init__(
+        self,
+        store: Store,
+        games: GameRegistry,
+        matches: MatchService,
+        timers: Timers,
+        bot_fill_seconds: float | None = None,
+    ) -> None:
         self._store = store
         self._games = games
         self._matches = matches
+        self._timers = timers
+        self._bot_fill_seconds = bot_fill_seconds
+        timers.on(BOT_FILL_TIMER, self._fill_with_bots)
 
     def size_for(self, game: str, players: int | None) -> int:
         """The match size a player asks for, checked against the game; NotFound, Refusal."""
@@ -48,12 +64,29 @@ class QueueService:
         """Queue the player (a newer socket replaces an older one); start a match when full."""
         replace = Announcement(close=[player["id"]], close_code=CloseCode.REPLACED, keep=token)
         await self._publish(game, size, replace)
+        if not await self._enqueue(game, size, player):
+            waiting = await self._waiting(game, size)
+            await self._publish(game, size, waiting)
+            if self._bot_fill_seconds is not None:
+                await self._timers.set(BOT_FILL_TIMER, f"{game}/{size}", self._bot_fill_seconds)
+
+    async def _enqueue(self, game: str, size: int, player: dict[str, Any]) -> bool:
+        """Queue one player; True if that made a group (whose match is then started)."""
         entry = orjson.dumps(player)
         group = await self._store.queue_join(queue_key(game, size), player["id"], entry, size)
         if group:
             await self._start(game, size, [orjson.loads(member) for member in group])
-        else:
-            await self._publish(game, size, await self._waiting(game, size))
+        return bool(group)
+
+    async def _fill_with_bots(self, key: str, payload: bytes) -> None:
+        game, _, size_text = key.partition("/")
+        size = int(size_text)
+        rules = self._games.get(game)
+        for number in range(1, size):
+            if await self._store.queue_length(queue_key(game, size)) == 0:
+                return
+            if await self._enqueue(game, size, bot_player(rules.bot_levels[-1], number)):
+                return
 
     async def cancel(self, game: str, size: int, player_id: str) -> bool:
         """Leave the queue; False when the player was matched first (match.found follows)."""
