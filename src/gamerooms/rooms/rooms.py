@@ -239,14 +239,15 @@ class RoomService:
         await self._update(code, mutate, reply=reply)
 
     async def chat(self, code: str, player: dict[str, Any], text: str, reply: Reply) -> None:
-        """Send a chat line to everyone in the room."""
-        room = await self.get(code)
-        _member(room, player["id"])
+        """Send a chat line to everyone in the room; the caller's socket has joined the room
+        (a kick or a leave closes it), so no store read is needed on this hot path."""
         line = frames.room_chat(player, text, frames.iso(self._clock.now()))
         announcement = Announcement(
             frames={EVERYONE: line}, reply_to=reply.token, request_id=reply.request_id
         )
-        await self._store.publish(room_topic(room.id), encode_announcement(announcement))
+        await self._store.publish(
+            room_topic(normalize_code(code)), encode_announcement(announcement)
+        )
 
     async def kick(self, code: str, owner_id: str, player_id: str, reply: Reply) -> None:
         """Remove a player (owner only); their sockets close with 4010."""
