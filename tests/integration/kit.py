@@ -8,6 +8,8 @@ connect and reconnect the same seats on purpose.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -122,3 +124,42 @@ async def place(
     if request_id is not None:
         body["id"] = request_id
     await client.send_raw(dumps(body))
+
+
+async def _racer_outcome(client: GameClient, text: str) -> int | str | None:
+    """Open: "open" once `client` hears the chat line `text`; closed: the close code."""
+    try:
+        while True:
+            message = await client.receive()
+            if message.get("type") == "match.chat" and message.get("text") == text:
+                return "open"
+            assert message.get("type") in PRESENCE | {"match.state"}, message
+    except Closed as closed:
+        return closed.code
+
+
+async def _state_or_close(client: GameClient) -> GameClient:
+    """Wait until `client` got its match.state, or was closed before it."""
+    with contextlib.suppress(Closed):
+        await client.expect("match.state")
+    return client
+
+
+async def race_for_seat(urls: list[str], other: GameClient) -> list[int | str | None]:
+    """Open a socket to each URL at once, all for the same seat; once every one has its
+    match.state (or was closed), `other` (another seat) says something in the chat. The outcome
+    of each racer: "open" if it heard that line, else the code it was closed with."""
+    racers = await asyncio.gather(*(GameClient.connect(url) for url in urls))
+    await asyncio.gather(*(_state_or_close(racer) for racer in racers))
+    text = f"after the race {uuid.uuid4().hex}"
+    await other.send("match.chat", text=text)
+    outcomes = await asyncio.gather(*(_racer_outcome(racer, text) for racer in racers))
+    heard = await next_frame(other)
+    assert heard.get("type") == "match.chat" and heard.get("text") == text, heard
+    survivors = [
+        racer for racer, outcome in zip(racers, outcomes, strict=True) if outcome == "open"
+    ]
+    if len(survivors) == 1:
+        await barrier(survivors[0], [other])
+    await close_all(racers)
+    return list(outcomes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.integration.kit import (
     join_all,
     match_path,
     next_frame,
+    race_for_seat,
 )
 
 # WebSocket
@@ -70,17 +72,22 @@ def bad_tokens(server: ServerProcess, player: Guest) -> dict[str, str | None]:
     now = int(time.time())
     head, body, signature = player.access.split(".")
     tampered = signature[:-4] + ("AAAA" if not signature.endswith("AAAA") else "BBBB")
-    expired = {**good, "iat": now - 7200, "exp": now - 3600, "jti": uuid.uuid4().hex}
+    key = signing_key(server)
+    wrong_key = "this is not the key that the server signs its tokens with"
+
+    def fresh(**claims: Any) -> dict[str, Any]:
+        return {**good, "jti": uuid.uuid4().hex, **claims}
+
     return {
         "none": None,
         "garbage": "garbage",
         "three-garbage-parts": "abc.def.ghi",
         "tampered-signature": f"{head}.{body}.{tampered}",
-        "wrong-key": forge({**good, "jti": uuid.uuid4().hex}, "this is not the key the server signs its tokens with"),
-        "expired": forge(expired, signing_key(server)),
+        "wrong-key": forge(fresh(), wrong_key),
+        "expired": forge(fresh(iat=now - 7200, exp=now - 3600), key),
         "refresh-not-access": player.refresh,
-        "unknown-user": forge({**good, "user_id": "999999999", "jti": uuid.uuid4().hex}, signing_key(server)),
-    }  # fmt: skip
+        "unknown-user": forge(fresh(user_id="999999999"), key),
+    }
 
 
 BAD_TOKENS = [
@@ -139,11 +146,46 @@ async def test_second_socket_for_a_seat_replaces_the_first(server: ServerProcess
     await close_all([second, other])
 
 
+async def test_returning_seat_gets_state_only_others_the_notice(server: ServerProcess) -> None:
+    """PROTOCOL.md §7: the returning socket gets a fresh match.state; *others* get
+    match.player_reconnected. Here every frame counts: presence notices are not skipped."""
+    players = guests(server, 2)
+    match_id = server.create_match("tictactoe", players)
+    zero, one = await join_all([server], match_id, players)
+    await one.close()
+    dropped = await zero.receive()
+    assert dropped["type"] == "match.player_disconnected" and dropped["seat"] == 1, dropped
+
+    again, state = await join(server, match_id, players[1])
+    assert state["seat"] == 1
+    assert await zero.receive() == {"type": "match.player_reconnected", "seat": 1}
+    text = f"welcome back {uuid.uuid4().hex[:6]}"
+    await zero.send("match.chat", text=text)
+    first = await again.receive()
+    assert first["type"] == "match.chat" and first["text"] == text, (
+        f"the returning socket got {first} about itself before the next real frame"
+    )
+    await close_all([zero, again])
+
+
+async def test_sockets_racing_for_a_seat_leave_exactly_one(server: ServerProcess) -> None:
+    """Three sockets for seat 0 opened at the same moment (a reload racing a reconnect): one of
+    them keeps the seat and the others are closed 4009; never all of them. Five rounds."""
+    players = guests(server, 2)
+    match_id = server.create_match("tictactoe", players)
+    other, _ = await join(server, match_id, players[1])
+    url = server.ws_url(match_path(match_id), players[0].access)
+    for _ in range(5):
+        outcomes = await race_for_seat([url] * 3, other)
+        assert sorted(outcomes, key=str) == [4009, 4009, "open"], outcomes
+    await other.close()
+
+
 # REST
 
 
 @pytest.fixture
-def http(server: ServerProcess) -> httpx.Client:
+def http(server: ServerProcess) -> Iterator[httpx.Client]:
     """An HTTP client for the server's REST API."""
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
         yield client
@@ -195,8 +237,10 @@ def test_guest_with_avatar(http: httpx.Client) -> None:
         ({"name": "Bad", "avatar": {"emoji": "🦊", "color": "#ff88"}}, "color"),
         ({"avatar": {"emoji": "🦊", "color": "#ff8800"}}, "name"),
         ({"name": "   "}, "name"),
+        ({"name": "x" * 41}, "name"),
+        ({"name": "Bad", "avatar": {"emoji": "🦊" * 17, "color": "#ff8800"}}, "emoji"),
     ],
-    ids=["color-a-word", "color-too-short", "name-missing", "name-blank"],
+    ids=["color-a-word", "color-too-short", "name-missing", "name-blank", "name-41", "emoji-17"],
 )
 def test_guest_with_a_bad_field_is_400_naming_it(
     http: httpx.Client, body: dict[str, Any], field: str
@@ -206,28 +250,37 @@ def test_guest_with_a_bad_field_is_400_naming_it(
     assert field in response.text
 
 
-async def test_register_token_refresh_and_use(server: ServerProcess, http: httpx.Client) -> None:
+async def test_register_token_refresh_and_use(server: ServerProcess) -> None:
     username, password = f"user_{uuid.uuid4().hex[:10]}", "correct horse battery"
-    registered = http.post("/api/auth/register/", json={"username": username, "password": password})
-    assert registered.status_code in (200, 201), registered.text
+    credentials = {"username": username, "password": password}
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+        registered = await http.post("/api/auth/register/", json=credentials)
+        assert registered.status_code in (200, 201), registered.text
 
-    tokens = http.post("/api/auth/token/", json={"username": username, "password": password})
-    assert tokens.status_code == 200, tokens.text
-    assert_tokens(tokens.json())
+        tokens = await http.post("/api/auth/token/", json=credentials)
+        assert tokens.status_code == 200, tokens.text
+        assert_tokens(tokens.json())
 
-    refreshed = http.post("/api/auth/token/refresh/", json={"refresh": tokens.json()["refresh"]})
-    assert refreshed.status_code == 200, refreshed.text
-    access = refreshed.json()["access"]
-    assert claims_of(access)["token_type"] == "access"
+        body = {"refresh": tokens.json()["refresh"]}
+        refreshed = await http.post("/api/auth/token/refresh/", json=body)
+        assert refreshed.status_code == 200, refreshed.text
+        access = refreshed.json()["access"]
+        assert claims_of(access)["token_type"] == "access"
 
-    response = me(http, access)
-    assert response.status_code == 200, response.text
-    assert_player(response.json(), username)
+        response = await http.get("/api/me/", headers={"Authorization": f"Bearer {access}"})
+        assert response.status_code == 200, response.text
+        assert_player(response.json(), username)
 
     # The token authenticates a socket too: an unseated player is forbidden (4003), not 4002.
     players = guests(server, 2)
     match_id = server.create_match("tictactoe", players)
     await assert_refused_socket(server.ws_url(match_path(match_id), access), "not_authorized", 4003)
+
+
+def test_refresh_with_a_bad_token_is_refused(http: httpx.Client) -> None:
+    response = http.post("/api/auth/token/refresh/", json={"refresh": "garbage"})
+    assert response.status_code == 401, response.text
+    assert "access" not in response.json()
 
 
 def test_wrong_password_gets_no_token(http: httpx.Client) -> None:

@@ -173,20 +173,25 @@ def deep(levels: int) -> Any:
     return value
 
 
+def move(request_id: int, data: Any, **fields: Any) -> dict[str, Any]:
+    """A `place` action (unless `action` is given) with this data."""
+    return action(id=request_id, **{"action": "place", "data": data, **fields})
+
+
 RULES = [
-    pytest.param(0, action(id=1, action="place", data={"cell": 0}), "not_your_turn", None, id="seat-0-out-of-turn"),
-    pytest.param(1, action(id=2, action="place", data={"cell": 4}), "illegal_action", None, id="occupied-cell"),
-    pytest.param(1, action(id=3, action="jump", data={}), "illegal_action", None, id="unknown-action"),
-    pytest.param(1, action(id=4, action="place", data={"cell": 9}), "bad_message", "cell", id="cell-9"),
-    pytest.param(1, action(id=5, action="place", data={"cell": -1}), "bad_message", "cell", id="cell-negative"),
-    pytest.param(1, action(id=6, action="place", data={"cell": "0"}), "bad_message", "cell", id="cell-a-string"),
-    pytest.param(1, action(id=7, action="place", data={"cell": 1.0}), "bad_message", "cell", id="cell-a-float"),
-    pytest.param(1, action(id=8, action="place", data={}), "bad_message", "cell", id="cell-missing"),
-    pytest.param(1, action(id=9, action="place", data={"cell": 0, "x": deep(40)}), "bad_message", "data", id="data-too-deep"),
-    pytest.param(1, action(id=10, action="place", data={"cell": 0}, version=0), "stale_version", None, id="version-behind"),
-    pytest.param(1, action(id=11, action="place", data={"cell": 0}, version=2), "stale_version", None, id="version-ahead"),
-    pytest.param(1, action(id=12, action="place", data={"cell": 0}, version=-1), "stale_version", None, id="version-negative"),
-]  # fmt: skip
+    pytest.param(0, move(1, {"cell": 0}), "not_your_turn", None, id="seat-0-out-of-turn"),
+    pytest.param(1, move(2, {"cell": 4}), "illegal_action", None, id="occupied-cell"),
+    pytest.param(1, move(3, {}, action="jump"), "illegal_action", None, id="unknown-action"),
+    pytest.param(1, move(4, {"cell": 9}), "bad_message", "cell", id="cell-9"),
+    pytest.param(1, move(5, {"cell": -1}), "bad_message", "cell", id="cell-negative"),
+    pytest.param(1, move(6, {"cell": "0"}), "bad_message", "cell", id="cell-a-string"),
+    pytest.param(1, move(7, {"cell": 1.0}), "bad_message", "cell", id="cell-a-float"),
+    pytest.param(1, move(8, {}), "bad_message", "cell", id="cell-missing"),
+    pytest.param(1, move(9, {"cell": 0, "x": deep(40)}), "bad_message", "data", id="too-deep"),
+    pytest.param(1, move(10, {"cell": 0}, version=0), "stale_version", None, id="version-behind"),
+    pytest.param(1, move(11, {"cell": 0}, version=2), "stale_version", None, id="version-ahead"),
+    pytest.param(1, move(12, {"cell": 0}, version=-1), "stale_version", None, id="version-minus"),
+]
 
 
 @pytest.mark.parametrize(("seat", "body", "code", "field"), RULES)

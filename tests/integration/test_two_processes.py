@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
 from tests.integration.conftest import guests
@@ -20,18 +22,38 @@ from tests.integration.kit import (
     frames_until_close,
     fresh_state,
     join,
+    match_path,
     next_frame,
     place,
+    race_for_seat,
 )
 from tests.support import redis_url_or_skip
 
 Pair = tuple[ServerProcess, ServerProcess]
 
 
+REDIS_DB = 12
+"""This module's Redis database, flushed at start. The store's keys (matches, presence, timers)
+are global to a database, and a timer is fired by whichever process claims it: processes of other
+suites, with other databases, must not see these matches, nor these processes theirs."""
+
+
+def private_redis_url() -> str:
+    """The test Redis URL with this module's (flushed) database."""
+    parts = urlsplit(redis_url_or_skip())
+    url = urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return url
+
+
 @pytest.fixture(scope="module")
 def pair() -> Iterator[Pair]:
     """Processes A and B on the same Redis and the same data folder (database, signing key)."""
-    env = {"REDIS_URL": redis_url_or_skip()}
+    env = {"REDIS_URL": private_redis_url()}
     with (
         tempfile.TemporaryDirectory() as data,
         running_server(data, env) as first,
@@ -103,6 +125,35 @@ async def test_second_socket_on_the_other_process_replaces_the_first(
         assert heard["type"] == "match.update" and heard["version"] == 1
     await barrier(new, watchers)
     await close_all([new, *watchers])
+
+
+async def test_sockets_racing_for_a_seat_across_processes_leave_exactly_one(pair: Pair) -> None:
+    """Three sockets for seat 0 opened at once on A, B and A: exactly one keeps the seat."""
+    match_id, players = new_match(pair)
+    other, _ = await join(pair[1], match_id, players[1])
+    urls = [server.ws_url(match_path(match_id), players[0].access) for server in (*pair, pair[0])]
+    for _ in range(5):
+        outcomes = await race_for_seat(urls, other)
+        assert sorted(outcomes, key=str) == [4009, 4009, "open"], outcomes
+    await other.close()
+
+
+async def test_presence_crosses_processes(pair: Pair) -> None:
+    """Seat 1 drops from B: seat 0 on A hears it, with a grace; it comes back on A: seat 0 hears
+    that, and the returning socket gets the current state."""
+    match_id, players = new_match(pair)
+    zero, one = await split(pair, match_id, players)
+    await one.close()
+    dropped = await zero.receive()
+    assert dropped["type"] == "match.player_disconnected" and dropped["seat"] == 1, dropped
+    assert isinstance(dropped["grace_until"], str) and dropped["grace_until"]
+
+    again, state = await join(pair[0], match_id, players[1])
+    assert state["seat"] == 1 and [p["connected"] for p in state["players"]] == [True, True]
+    back = await zero.receive()
+    assert back == {"type": "match.player_reconnected", "seat": 1}, back
+    await barrier(zero, [again])
+    await close_all([zero, again])
 
 
 async def test_racing_actions_with_the_same_version_apply_once(pair: Pair) -> None:
