@@ -2,7 +2,8 @@
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_SECRET_KEY,
 GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
-and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV` (see gamerooms.conf).
+and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV`, and
+GAMEROOMS_<X> for the frame limits named in `_LIMITS_FROM_ENV` (see gamerooms.conf).
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "gamerooms",
+    "gamerooms.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "gamerooms.urls"
 ASGI_APPLICATION = "gamerooms.asgi.application"
 STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [
@@ -129,12 +134,24 @@ _SECONDS_FROM_ENV = (
 )
 """GAMEROOMS knobs that GAMEROOMS_<name> overrides when set."""
 
+_LIMITS_FROM_ENV: dict[str, type[int] | type[float]] = {
+    "MAX_FRAME_BYTES": int,
+    "RATE_PER_SECOND": float,
+    "RATE_BURST": int,
+}
+"""Per-socket frame limits that GAMEROOMS_<name> overrides when set (load tests raise them)."""
+
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
     "GAMES": [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path],
     **{
         name: float(os.environ[f"GAMEROOMS_{name}"])
         for name in _SECONDS_FROM_ENV
+        if os.environ.get(f"GAMEROOMS_{name}")
+    },
+    **{
+        name: kind(os.environ[f"GAMEROOMS_{name}"])
+        for name, kind in _LIMITS_FROM_ENV.items()
         if os.environ.get(f"GAMEROOMS_{name}")
     },
 }

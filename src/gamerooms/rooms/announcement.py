@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import with_request_id
 from gamerooms.protocol.messages import RequestId
 
@@ -18,9 +19,10 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     id, ...) or EVERYONE.
 
     `version` orders match updates (0 for unversioned events such as chat). The socket whose
-    token is `reply_to` gets its frame with `request_id` as its `id`. After its frame, every
-    socket whose key is in `close` (EVERYONE: all of them) is closed with `close_code`, except
-    the one whose token is `keep`. `subject` carries facts for recipients that filter (the lobby).
+    token is `reply_to` gets its frame with `request_id` as its `id`. Every socket whose key is
+    in `close` (EVERYONE: all of them) is closed with `close_code`, except the one whose token is
+    `keep` — after its frame if the close moves it on (4001), else without one. `subject`
+    carries facts for recipients that filter (the lobby).
     """
 
     version: int = 0
@@ -33,7 +35,10 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     subject: dict[str, Any] | None = None
 
     def frame_for(self, key: str, token: str) -> str | None:
-        """The frame the socket with this key and token should receive, if any."""
+        """The frame the socket with this key and token should receive, if any; a socket this
+        announcement closes gets one only when the close moves it on (4001)."""
+        if self.close_code != CloseCode.MOVED and self.closes(key, token):
+            return None
         text = self.frames.get(key) or self.frames.get(EVERYONE)
         if text is not None and token == self.reply_to:
             return with_request_id(text, self.request_id)

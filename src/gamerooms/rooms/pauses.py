@@ -39,11 +39,13 @@ class Pauses:
         decide_by = now + self._decide_seconds
 
         def mutate(match: LiveMatch) -> Change:
+            if match.finished:
+                return Change(match)
+            lost = {seat} if match.pause is None else {seat, match.pause.seat}
+            if not [human for human in match.humans() if human not in lost]:
+                return _ended(match, seat, "abandoned")
             if match.status != ACTIVE:
                 return Change(match)
-            others = [human for human in match.humans() if human != seat]
-            if not others:
-                return _ended(match, seat, "abandoned")
             pause = Pause(seat, reason, decide_by)
             after = match.changed(status=PAUSED, pause=pause, deadline=None)
             paused = frames.match_paused(seat, reason, frames.iso(decide_by))
@@ -58,7 +60,6 @@ class Pauses:
         self, match_id: str, seat: int, answering: int | None, reply: Reply | None = None
     ) -> None:
         """Put a bot in the paused seat and go on (answering: the deciding seat, None = server)."""
-        await self._timers.cancel(DECIDE_TIMER, match_id)
 
         def mutate(match: LiveMatch) -> Change:
             pause = _check_answer(match, answering)
@@ -76,10 +77,10 @@ class Pauses:
             return Change(after, [resumed])
 
         await self._matches.update(match_id, mutate)
+        await self._timers.cancel(DECIDE_TIMER, match_id)
 
     async def end(self, match_id: str, answering: int, reply: Reply | None = None) -> None:
         """End the paused match: finished, reason `abandoned`."""
-        await self._timers.cancel(DECIDE_TIMER, match_id)
 
         def mutate(match: LiveMatch) -> Change:
             pause = _check_answer(match, answering)
@@ -90,6 +91,7 @@ class Pauses:
             return change
 
         await self._matches.update(match_id, mutate)
+        await self._timers.cancel(DECIDE_TIMER, match_id)
 
     async def welcome_back(self, match_id: str, seat: int) -> None:
         """The paused seat's own player came back before anyone decided: go on with them."""

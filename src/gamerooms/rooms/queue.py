@@ -14,6 +14,7 @@ from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Store
+from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.timers import Timers
 
 
@@ -60,12 +61,16 @@ class QueueService:
             raise Refusal(f"players: {game} is played by between {limits} players")
         return size
 
-    async def join(self, game: str, size: int, player: dict[str, Any], token: str) -> None:
-        """Queue the player (a newer socket replaces an older one); start a match when full."""
-        replace = Announcement(close=[player["id"]], close_code=CloseCode.REPLACED, keep=token)
+    async def join(self, game: str, size: int, player: dict[str, Any], reply: Reply) -> None:
+        """Queue the player (a newer socket replaces an older one); start a match when full.
+        The asking socket's queue.waiting carries its request id."""
+        replace = Announcement(
+            close=[player["id"]], close_code=CloseCode.REPLACED, keep=reply.token
+        )
         await self._publish(game, size, replace)
         if not await self._enqueue(game, size, player):
             waiting = await self._waiting(game, size)
+            waiting.reply_to, waiting.request_id = reply.token, reply.request_id
             await self._publish(game, size, waiting)
             if self._bot_fill_seconds is not None:
                 await self._timers.set(BOT_FILL_TIMER, f"{game}/{size}", self._bot_fill_seconds)
@@ -103,8 +108,12 @@ class QueueService:
         announcement.close, announcement.close_code = ids, CloseCode.MOVED
         await self._publish(game, size, announcement)
 
+    async def queued(self, game: str, size: int) -> int:
+        """How many players wait for a match of this size."""
+        return await self._store.queue_length(queue_key(game, size))
+
     async def _waiting(self, game: str, size: int) -> Announcement:
-        queued = await self._store.queue_length(queue_key(game, size))
+        queued = await self.queued(game, size)
         return Announcement(frames={EVERYONE: frames.queue_waiting(queued, size)})
 
     async def _publish(self, game: str, size: int, announcement: Announcement) -> None:

@@ -256,7 +256,8 @@ class RoomService:
             _owner(room, owner_id)
             if player_id == owner_id:
                 raise Refusal("player_id: the owner cannot kick themselves; leave instead")
-            _member(room, player_id)
+            if room.seat_of(player_id) is None:
+                raise Refusal("player_id: no such player in this room")
             return _without(room, player_id, CloseCode.KICKED)
 
         await self._update(code, mutate, reply=reply)

@@ -6,10 +6,12 @@ from typing import Any
 
 from gamerooms.engine import GameError
 from gamerooms.models import Player
+from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode, ErrorCode
-from gamerooms.protocol.messages import QueueCancel, QueueJoin
+from gamerooms.protocol.messages import ClientMessage, QueueCancel, QueueJoin, RequestId
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.queue import queue_topic
+from gamerooms.rooms.rendering import Reply
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
 from gamerooms.transport.endpoint import Endpoint
@@ -47,43 +49,56 @@ class QueueEndpoint(Endpoint):
         except Refusal as exc:
             await socket.refuse(exc.code, exc.message, CloseCode.FORBIDDEN)
             return
-        waiter = SocketRecipient(socket, player.id)
-        await self._enter(runtime, waiter, game, size, player)
+        place = QueuePlace(runtime, SocketRecipient(socket, player.id), game, size, player)
+        await place.enter(None)
         try:
             async for message in socket.messages():
-                if isinstance(message, QueueJoin) and message.players not in (None, size):
-                    try:
-                        new_size = runtime.queue.size_for(game, message.players)
-                    except (GameError, Refusal) as exc:
-                        await socket.send_error(exc.code, exc.message, message.id)
-                        continue
-                    if not await self._leave(runtime, waiter, game, size, player.id):
-                        continue
-                    size = new_size
-                    await self._enter(runtime, waiter, game, size, player)
-                elif isinstance(message, QueueCancel):
-                    if await runtime.queue.cancel(game, size, player.id):
-                        await socket.close(CloseCode.LEFT)
-                elif not isinstance(message, QueueJoin):
-                    await socket.reject(message)
+                try:
+                    await place.handle(message)
+                except (GameError, Refusal) as exc:
+                    await socket.send_error(exc.code, exc.message, message.id)
         finally:
-            if socket.close_code not in STAY_MATCHED:
-                await runtime.queue.cancel(game, size, player.id)
-            await runtime.fanout.detach(queue_topic(game, size), waiter)
+            await place.close()
 
-    @staticmethod
-    async def _enter(
-        runtime: Runtime, waiter: SocketRecipient, game: str, size: int, player: Player
+
+class QueuePlace:
+    """One socket's place in a queue: the game, the match size it waits for, its recipient."""
+
+    def __init__(
+        self, runtime: Runtime, waiter: SocketRecipient, game: str, size: int, player: Player
     ) -> None:
-        await runtime.fanout.attach(queue_topic(game, size), waiter)
-        await runtime.queue.join(game, size, player.to_wire(), waiter.token)
+        self.runtime = runtime
+        self.waiter = waiter
+        self.game = game
+        self.size = size
+        self.player = player
 
-    @staticmethod
-    async def _leave(
-        runtime: Runtime, waiter: SocketRecipient, game: str, size: int, player_id: str
-    ) -> bool:
-        """Leave one queue to enter another; False if a match was found first."""
-        if not await runtime.queue.cancel(game, size, player_id):
-            return False
-        await runtime.fanout.detach(queue_topic(game, size), waiter)
-        return True
+    async def enter(self, request_id: RequestId) -> None:
+        """Wait in the queue of the current size (a group formed at once starts a match)."""
+        await self.runtime.fanout.attach(queue_topic(self.game, self.size), self.waiter)
+        reply = Reply(self.waiter.token, request_id)
+        await self.runtime.queue.join(self.game, self.size, self.player.to_wire(), reply)
+
+    async def handle(self, message: ClientMessage) -> None:
+        """queue.join (maybe another size) or queue.cancel."""
+        socket = self.waiter.socket
+        if isinstance(message, QueueCancel):
+            if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
+                await socket.close(CloseCode.LEFT)
+        elif not isinstance(message, QueueJoin):
+            await socket.reject(message)
+        elif message.players in (None, self.size):
+            queued = await self.runtime.queue.queued(self.game, self.size)
+            await socket.send_text(frames.queue_waiting(queued, self.size, message.id))
+        else:
+            size = self.runtime.queue.size_for(self.game, message.players)
+            if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
+                await self.runtime.fanout.detach(queue_topic(self.game, self.size), self.waiter)
+                self.size = size
+                await self.enter(message.id)
+
+    async def close(self) -> None:
+        """Leave the queue unless matched or replaced; stop listening."""
+        if self.waiter.socket.close_code not in STAY_MATCHED:
+            await self.runtime.queue.cancel(self.game, self.size, self.player.id)
+        await self.runtime.fanout.detach(queue_topic(self.game, self.size), self.waiter)

@@ -1,0 +1,123 @@
+"""Property questions: who owns what, rent, what may be built, sold or mortgaged, net worth."""
+
+from __future__ import annotations
+
+from gamerooms.games.magnate.board import GROUP_NAMES, GROUPS, MAX_HOUSES, PROPERTIES, SQUARES
+from gamerooms.games.magnate.state import MagnateState
+
+
+def group_of(square: int) -> tuple[int, ...]:
+    """The squares of the colour group `square` belongs to."""
+    return GROUPS[SQUARES[square].group]
+
+
+def owns_group(state: MagnateState, seat: int, square: int) -> bool:
+    """Whether `seat` owns every property of the group of `square`."""
+    return all(state.owner[other] == seat for other in group_of(square))
+
+
+def rent(state: MagnateState, square: int) -> int:
+    """The rent for landing on an owned, unmortgaged property."""
+    lot = SQUARES[square]
+    houses = state.houses[square]
+    if houses == 0 and owns_group(state, state.owner[square], square):
+        return 2 * lot.rents[0]
+    return lot.rents[houses]
+
+
+def mortgage_value(square: int) -> int:
+    """What the bank lends on a property: half its price."""
+    return SQUARES[square].price // 2
+
+
+def unmortgage_cost(square: int) -> int:
+    """What lifting a mortgage costs: the loan plus 10%."""
+    loan = mortgage_value(square)
+    return loan + loan // 10
+
+
+def house_sale(square: int) -> int:
+    """What the bank pays back for a house: half its cost."""
+    return SQUARES[square].house_cost // 2
+
+
+def holdings(state: MagnateState, seat: int) -> list[int]:
+    """The properties `seat` owns."""
+    return [square for square in PROPERTIES if state.owner[square] == seat]
+
+
+def net_worth(state: MagnateState, seat: int) -> int:
+    """Cash plus property (half price if mortgaged) plus houses at cost."""
+    worth = state.cash[seat]
+    for square in holdings(state, seat):
+        lot = SQUARES[square]
+        worth += mortgage_value(square) if state.mortgaged[square] else lot.price
+        worth += state.houses[square] * lot.house_cost
+    return worth
+
+
+def _not_yours(state: MagnateState, seat: int, square: int) -> str | None:
+    if SQUARES[square].group < 0:
+        return f"square {square} is not a property"
+    if state.owner[square] != seat:
+        return f"seat {seat} does not own {SQUARES[square].name}"
+    return None
+
+
+def why_not_build(state: MagnateState, seat: int, square: int) -> str | None:
+    """Why `seat` may not build a house on `square` now, or None if it may."""
+    problem = _not_yours(state, seat, square)
+    if problem is not None:
+        return problem
+    lot, group = SQUARES[square], group_of(square)
+    houses = state.houses[square]
+    if not owns_group(state, seat, square):
+        return f"building needs the whole {GROUP_NAMES[lot.group]} group"
+    if any(state.mortgaged[other] for other in group):
+        return f"building needs no mortgage in the {GROUP_NAMES[lot.group]} group"
+    if houses >= MAX_HOUSES:
+        return f"{lot.name} has {MAX_HOUSES} houses already"
+    if houses > min(state.houses[other] for other in group):
+        return f"build evenly: {lot.name} has more houses than the rest of its group"
+    if state.cash[seat] < lot.house_cost:
+        return f"a house on {lot.name} costs {lot.house_cost}, seat {seat} has {state.cash[seat]}"
+    return None
+
+
+def why_not_sell(state: MagnateState, seat: int, square: int) -> str | None:
+    """Why `seat` may not sell a house of `square` now, or None if it may."""
+    problem = _not_yours(state, seat, square)
+    if problem is not None:
+        return problem
+    houses = state.houses[square]
+    if houses == 0:
+        return f"{SQUARES[square].name} has no house"
+    if houses < max(state.houses[other] for other in group_of(square)):
+        return f"sell evenly: {SQUARES[square].name} has fewer houses than the rest of its group"
+    return None
+
+
+def why_not_mortgage(state: MagnateState, seat: int, square: int) -> str | None:
+    """Why `seat` may not mortgage `square` now, or None if it may."""
+    problem = _not_yours(state, seat, square)
+    if problem is not None:
+        return problem
+    if state.mortgaged[square]:
+        return f"{SQUARES[square].name} is mortgaged already"
+    if any(state.houses[other] for other in group_of(square)):
+        return f"sell the houses of the {GROUP_NAMES[SQUARES[square].group]} group first"
+    return None
+
+
+def why_not_unmortgage(state: MagnateState, seat: int, square: int) -> str | None:
+    """Why `seat` may not lift the mortgage on `square` now, or None if it may."""
+    problem = _not_yours(state, seat, square)
+    if problem is not None:
+        return problem
+    if not state.mortgaged[square]:
+        return f"{SQUARES[square].name} is not mortgaged"
+    cost = unmortgage_cost(square)
+    if state.cash[seat] < cost:
+        name = SQUARES[square].name
+        return f"lifting the mortgage on {name} costs {cost}, seat {seat} has {state.cash[seat]}"
+    return None
