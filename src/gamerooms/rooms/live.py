@@ -22,9 +22,12 @@ class MatchOptions(msgspec.Struct, frozen=True, omit_defaults=True):
     turn_seconds: float | None = None
     max_timeouts: int = 2
     spectators: bool = True
+    room: str | None = None
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], default_level: str) -> MatchOptions:
+    def from_settings(
+        cls, settings: dict[str, Any], default_level: str, room: str | None = None
+    ) -> MatchOptions:
         """The options found in a room's settings (defaults for the rest)."""
         turn = settings.get("turn_seconds")
         return cls(
@@ -32,6 +35,7 @@ class MatchOptions(msgspec.Struct, frozen=True, omit_defaults=True):
             turn_seconds=float(turn) if turn else None,
             max_timeouts=int(settings.get("max_timeouts", 2)),
             spectators=bool(settings.get("spectators", True)),
+            room=room,
         )
 
 

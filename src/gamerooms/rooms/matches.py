@@ -94,9 +94,10 @@ class MatchService:
         seed: int | None = None,
         match_id: str | None = None,
         shuffle: bool = False,
+        room: str | None = None,
     ) -> str:
         """Start a match of `game` with these players in seat order (or in an order drawn from
-        the match's seed, with `shuffle`); its id."""
+        the match's seed, with `shuffle`), for a room if it came from one; its id."""
         rules = self._games.get(game)
         settings = dict(settings or {})
         seed = secrets.randbits(63) if seed is None else seed
@@ -105,7 +106,7 @@ class MatchService:
             SeededRandom(seed).shuffle(players)
         core = start_match(rules, settings, len(players), seed)
         match_id = match_id or self._new_id()
-        options = MatchOptions.from_settings(settings, rules.bot_levels[0])
+        options = MatchOptions.from_settings(settings, rules.bot_levels[0], room)
         live = LiveMatch(match_id, rules, list(players), ACTIVE, core, 0, options)
         live = live.changed(deadline=live.next_deadline(self._clock.now()))
         await self._journal.match_created(match_id, game, settings, live.players, seed)

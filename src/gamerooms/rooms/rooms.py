@@ -12,6 +12,7 @@ from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.lobby import LISTED_ROOMS, lobby_change, room_key
 from gamerooms.rooms.matches import MatchService, new_match_id
 from gamerooms.rooms.ports import Clock, Publication, Store
@@ -109,6 +110,7 @@ class RoomService:
         self._clock = clock
         self._grace = seat_grace_seconds
         timers.on(SEAT_GRACE_TIMER, self._grace_expired)
+        matches.on_commit(self._match_changed)
 
     async def create(
         self,
@@ -294,7 +296,7 @@ class RoomService:
         bots = [bot_player(level, number + 1) for number in range(room.bot_seats)]
         players = [seat.player for seat in room.seats] + bots
         await self._matches.create(
-            room.game, players, room.settings, match_id=match_id, shuffle=True
+            room.game, players, room.settings, match_id=match_id, shuffle=True, room=room.id
         )
         started = Announcement(
             frames={EVERYONE: frames.match_started(match_id)},
@@ -314,6 +316,28 @@ class RoomService:
             return
         if not room.playing and room.seat_of(player_id) is not None:
             await self._timers.set(SEAT_GRACE_TIMER, _seat(code, player_id), self._grace)
+
+    async def _match_changed(self, match: LiveMatch) -> None:
+        """When a room's match is over the room opens again, everyone unready, for a rematch;
+        who does not come back within a grace period loses the seat."""
+        code = match.options.room
+        if code is None or not match.finished:
+            return
+
+        def mutate(room: Room) -> Change:
+            if room.match_id != match.id or not room.playing:
+                return Change(room, {})
+            room.playing = False
+            for seat in room.seats:
+                seat.ready = False
+            return Change(room, {EVERYONE: frames.room_settings(room.state())})
+
+        try:
+            room = await self._update(code, mutate)
+        except NotFound:
+            return
+        for seat in room.seats:
+            await self._timers.set(SEAT_GRACE_TIMER, _seat(code, seat.player_id), self._grace * 3)
 
     async def _grace_expired(self, key: str, payload: bytes) -> None:
         code, _, player_id = key.partition("/")
