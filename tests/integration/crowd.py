@@ -7,13 +7,12 @@ A deployment is one embedded server ("memory"), or two processes on one Redis an
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,10 @@ from tests.support import redis_url_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_GAMES = "tests.integration.games_for_tests:Counter"
-REDIS_DB = 13
-"""The Redis database of the race deployment, flushed at start: the queue keys are global, so a
-shared database would let other suites' queued players meet these ones."""
+REDIS_DATABASES = range(8, 16)
+"""Redis databases a race deployment may claim: the queue keys are global, so sharing a database
+with other suites (database 0) or another run of these tests would let their players meet."""
+CLAIM = "gamerooms-tests:claimed"
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,27 @@ class Deployment:
         return seats
 
 
-def _redis_env() -> dict[str, str]:
+@contextmanager
+def claimed_redis() -> Iterator[str]:
+    """The URL of a Redis database that no other run uses meanwhile, emptied of leftovers."""
     parts = urlsplit(redis_url_or_skip())
-    url = urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
-    client = redis.Redis.from_url(url)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-    return {"REDIS_URL": url}
+    token = uuid.uuid4().hex
+    for number in REDIS_DATABASES:
+        url = urlunsplit(parts._replace(path=f"/{number}"))
+        with redis.Redis.from_url(url) as client:
+            if not client.set(CLAIM, token, nx=True, ex=3600):
+                continue
+            for key in client.scan_iter():
+                if key != CLAIM.encode():
+                    client.delete(key)
+        try:
+            yield url
+        finally:
+            with redis.Redis.from_url(url) as client:
+                if client.get(CLAIM) == token.encode():
+                    client.delete(CLAIM)
+        return
+    raise RuntimeError(f"every Redis database in {REDIS_DATABASES} is claimed by another run")
 
 
 @contextmanager
@@ -77,11 +89,11 @@ def deployment(kind: str) -> Iterator[Deployment]:
     """A running deployment ("memory" or "redis") that also offers the Counter test game."""
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {"GAMEROOMS_GAMES": TEST_GAMES, "PYTHONPATH": pythonpath}
-    count = 1
-    if kind == "redis":
-        env |= _redis_env()
-        count = 2
     with tempfile.TemporaryDirectory() as data, ExitStack() as stack:
+        count = 1
+        if kind == "redis":
+            env["REDIS_URL"] = stack.enter_context(claimed_redis())
+            count = 2
         servers = []
         for _ in range(count):
             server = ServerProcess(free_port(), data, env)
@@ -167,7 +179,7 @@ async def until_closed(
 
 async def send_unless_closed(client: GameClient, type_: str, **fields: Any) -> None:
     """Send a message, unless the server has closed the socket already (it lost the race)."""
-    with contextlib.suppress(websockets.ConnectionClosed):
+    with suppress(websockets.ConnectionClosed):
         await client.send(type_, **fields)
 
 

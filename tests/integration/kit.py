@@ -2,8 +2,11 @@
 
 A barrier proves that nothing else reached a socket without sleeping: the sender says something
 in the match chat, and the next frame each socket gets must be that chat line. Presence frames
-(`match.player_disconnected` / `match.player_reconnected`) are skipped everywhere, since tests
-connect and reconnect the same seats on purpose.
+(`match.player_disconnected` / `match.player_reconnected`) are skipped by `next_frame` and the
+barrier, since tests connect and reconnect the same seats on purpose.
+
+Matches are played out when a test is done with them (`tictactoe`, `play_out`): Redis-backed test
+servers share one store, and a match left with its seats away would pause and get bots later.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 
 from gamerooms.testing import Closed, GameClient, Guest, ServerProcess
+from tests.integration.conftest import guests
 
 PRESENCE = frozenset({"match.player_disconnected", "match.player_reconnected"})
 
@@ -163,3 +168,30 @@ async def race_for_seat(urls: list[str], other: GameClient) -> list[int | str | 
         await barrier(survivors[0], [other])
     await close_all(racers)
     return list(outcomes)
+
+
+async def play_out(server: ServerProcess, match_id: str, players: list[Guest]) -> None:
+    """Play a tic-tac-toe match to its end (first free cell each turn) and disconnect.
+
+    Redis-backed test servers share one store, whose timers any of them may fire: a match left
+    with its seats disconnected would later pause and get bots in some other suite's server."""
+    clients: list[GameClient] = []
+    state: dict[str, Any] = {}
+    for player in players:
+        client, state = await join(server, match_id, player)
+        clients.append(client)
+    while state["status"] != "finished":
+        seat = state["turn"]["seats"][0]
+        cell = state["state"]["board"].index(None)
+        state = await clients[seat].request("match.action", action="place", data={"cell": cell})
+        assert state["type"] == "match.update", state
+    await close_all(clients)
+
+
+@contextlib.asynccontextmanager
+async def tictactoe(server: ServerProcess) -> AsyncIterator[tuple[str, list[Guest]]]:
+    """A new tic-tac-toe match between two new guests, played out afterwards if all went well."""
+    players = guests(server, 2)
+    match_id = server.create_match("tictactoe", players)
+    yield match_id, players
+    await play_out(server, match_id, players)

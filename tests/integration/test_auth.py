@@ -16,6 +16,7 @@ import pytest
 from gamerooms.testing import GameClient, Guest, ServerProcess, create_guest
 from tests.integration.conftest import guests
 from tests.integration.kit import (
+    PRESENCE,
     assert_error,
     barrier,
     close_all,
@@ -25,6 +26,7 @@ from tests.integration.kit import (
     match_path,
     next_frame,
     race_for_seat,
+    tictactoe,
 )
 
 # WebSocket
@@ -129,56 +131,53 @@ async def test_player_not_seated_gets_an_error_then_4003(
 
 
 async def test_second_socket_for_a_seat_replaces_the_first(server: ServerProcess) -> None:
-    players = guests(server, 2)
-    match_id = server.create_match("tictactoe", players)
-    first, other = await join_all([server], match_id, players)
-    second, state = await join(server, match_id, players[0])
-    assert state["seat"] == 0 and state["version"] == 0
-    frames, code = await frames_until_close(first)
-    assert code == 4009
-    assert [f for f in frames if f.get("type") not in {"match.player_reconnected"}] == []
+    async with tictactoe(server) as (match_id, players):
+        first, other = await join_all([server], match_id, players)
+        second, state = await join(server, match_id, players[0])
+        assert state["seat"] == 0 and state["version"] == 0
+        frames, code = await frames_until_close(first)
+        assert code == 4009
+        assert [f for f in frames if f.get("type") not in PRESENCE] == []
 
-    reply = await second.request("match.action", action="place", data={"cell": 4})
-    assert reply["type"] == "match.update" and reply["version"] == 1, reply
-    heard = await next_frame(other)
-    assert heard["type"] == "match.update" and heard["version"] == 1
-    await barrier(second, [other])
-    await close_all([second, other])
+        reply = await second.request("match.action", action="place", data={"cell": 4})
+        assert reply["type"] == "match.update" and reply["version"] == 1, reply
+        heard = await next_frame(other)
+        assert heard["type"] == "match.update" and heard["version"] == 1
+        await barrier(second, [other])
+        await close_all([second, other])
 
 
 async def test_returning_seat_gets_state_only_others_the_notice(server: ServerProcess) -> None:
     """PROTOCOL.md §7: the returning socket gets a fresh match.state; *others* get
     match.player_reconnected. Here every frame counts: presence notices are not skipped."""
-    players = guests(server, 2)
-    match_id = server.create_match("tictactoe", players)
-    zero, one = await join_all([server], match_id, players)
-    await one.close()
-    dropped = await zero.receive()
-    assert dropped["type"] == "match.player_disconnected" and dropped["seat"] == 1, dropped
+    async with tictactoe(server) as (match_id, players):
+        zero, one = await join_all([server], match_id, players)
+        await one.close()
+        dropped = await zero.receive()
+        assert dropped["type"] == "match.player_disconnected" and dropped["seat"] == 1, dropped
 
-    again, state = await join(server, match_id, players[1])
-    assert state["seat"] == 1
-    assert await zero.receive() == {"type": "match.player_reconnected", "seat": 1}
-    text = f"welcome back {uuid.uuid4().hex[:6]}"
-    await zero.send("match.chat", text=text)
-    first = await again.receive()
-    assert first["type"] == "match.chat" and first["text"] == text, (
-        f"the returning socket got {first} about itself before the next real frame"
-    )
-    await close_all([zero, again])
+        again, state = await join(server, match_id, players[1])
+        assert state["seat"] == 1
+        assert await zero.receive() == {"type": "match.player_reconnected", "seat": 1}
+        text = f"welcome back {uuid.uuid4().hex[:6]}"
+        await zero.send("match.chat", text=text)
+        first = await again.receive()
+        assert first["type"] == "match.chat" and first["text"] == text, (
+            f"the returning socket got {first} about itself before the next real frame"
+        )
+        await close_all([zero, again])
 
 
 async def test_sockets_racing_for_a_seat_leave_exactly_one(server: ServerProcess) -> None:
     """Three sockets for seat 0 opened at the same moment (a reload racing a reconnect): one of
     them keeps the seat and the others are closed 4009; never all of them. Five rounds."""
-    players = guests(server, 2)
-    match_id = server.create_match("tictactoe", players)
-    other, _ = await join(server, match_id, players[1])
-    url = server.ws_url(match_path(match_id), players[0].access)
-    for _ in range(5):
-        outcomes = await race_for_seat([url] * 3, other)
-        assert sorted(outcomes, key=str) == [4009, 4009, "open"], outcomes
-    await other.close()
+    async with tictactoe(server) as (match_id, players):
+        other, _ = await join(server, match_id, players[1])
+        url = server.ws_url(match_path(match_id), players[0].access)
+        for _ in range(5):
+            outcomes = await race_for_seat([url] * 3, other)
+            assert sorted(outcomes, key=str) == [4009, 4009, "open"], outcomes
+        await other.close()
 
 
 # REST

@@ -29,6 +29,8 @@ from tests.integration.kit import (
     join,
     join_all,
     next_frame,
+    play_out,
+    tictactoe,
 )
 
 
@@ -58,7 +60,9 @@ async def table_after(server: ServerProcess, cells: list[int]) -> Table:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def in_play(server: ServerProcess) -> AsyncIterator[Table]:
     """Seat 0 took the centre: version 1, seat 1 to move."""
-    yield await table_after(server, [4])
+    table = await table_after(server, [4])
+    yield table
+    await play_out(server, table.match_id, table.players)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -209,17 +213,16 @@ async def test_action_after_the_end_is_match_over(won: Table, seat: int) -> None
 
 async def test_current_version_and_extra_fields_are_accepted(server: ServerProcess) -> None:
     """The counterpart of the refusals: a correct version and unknown extra fields are fine."""
-    players = guests(server, 2)
-    match_id = server.create_match("tictactoe", players)
-    clients = await join_all([server], match_id, players)
-    body = action(id="ok", action="place", data={"cell": 4, "note": "x"}, version=0, extra=[1])
-    await clients[0].send_raw(dumps(body))
-    reply = await next_frame(clients[0])
-    assert reply["type"] == "match.update" and reply["id"] == "ok", reply
-    assert reply["version"] == 1 and reply["state"]["board"][4] == 0
-    heard = await next_frame(clients[1])
-    assert heard["type"] == "match.update" and heard["version"] == 1 and "id" not in heard
-    await close_all(clients)
+    async with tictactoe(server) as (match_id, players):
+        clients = await join_all([server], match_id, players)
+        body = action(id="ok", action="place", data={"cell": 4, "note": "x"}, version=0, extra=1)
+        await clients[0].send_raw(dumps(body))
+        reply = await next_frame(clients[0])
+        assert reply["type"] == "match.update" and reply["id"] == "ok", reply
+        assert reply["version"] == 1 and reply["state"]["board"][4] == 0
+        heard = await next_frame(clients[1])
+        assert heard["type"] == "match.update" and heard["version"] == 1 and "id" not in heard
+        await close_all(clients)
 
 
 @pytest.mark.parametrize("text", ["x", "x" * 500, "é" * 500], ids=["1-char", "500", "500-accented"])
