@@ -52,7 +52,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
             port=port,
             log_level=log_level,
             lifespan="on",
-            ws_max_size=max(config.MAX_FRAME_BYTES * 16, 1 << 20),
+            ws_max_size=max(config.MAX_FRAME_BYTES * 256, 16 << 20),
             ws_per_message_deflate=False,
             timeout_graceful_shutdown=5,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
@@ -14,6 +14,14 @@ EVERYONE = "*"
 PUBLIC = "p"
 
 
+class Addressee(Protocol):
+    """A socket as announcements address it."""
+
+    key: str
+    token: str
+    generation: int
+
+
 class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     """Frames for one event, keyed by recipient key (a seat "0", PUBLIC for spectators, a player
     id, ...) or EVERYONE.
@@ -21,8 +29,9 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     `version` orders match updates (0 for unversioned events such as chat). The socket whose
     token is `reply_to` gets its frame with `request_id` as its `id`. Every socket whose key is
     in `close` (EVERYONE: all of them) is closed with `close_code`, except the one whose token is
-    `keep` — after its frame if the close moves it on (4001), else without one. `subject`
-    carries facts for recipients that filter (the lobby).
+    `keep` — after its frame if the close moves it on (4001), else without one. When `before`
+    is set, only sockets that claimed their place at a generation below it close: a newer claim,
+    or one still being made, may be announced after an older one. Keys in `skip` get nothing. `subject` carries facts for recipients that filter (the lobby).
     """
 
     version: int = 0
@@ -33,20 +42,27 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     close_code: int = 0
     keep: str | None = None
     subject: dict[str, Any] | None = None
+    skip: list[str] = []
+    before: int = 0
 
-    def frame_for(self, key: str, token: str) -> str | None:
-        """The frame the socket with this key and token should receive, if any; a socket this
-        announcement closes gets one only when the close moves it on (4001)."""
-        if self.close_code != CloseCode.MOVED and self.closes(key, token):
+    def frame_for(self, socket: Addressee) -> str | None:
+        """The frame this socket should receive, if any; a socket this announcement closes gets
+        one only when the close moves it on (4001)."""
+        key = socket.key
+        if key in self.skip or (self.close_code != CloseCode.MOVED and self.closes(socket)):
             return None
         text = self.frames.get(key) or self.frames.get(EVERYONE)
-        if text is not None and token == self.reply_to:
+        if text is not None and socket.token == self.reply_to:
             return with_request_id(text, self.request_id)
         return text
 
-    def closes(self, key: str, token: str) -> bool:
-        """Whether the socket with this key and token must be closed after its frame."""
-        return token != self.keep and (key in self.close or EVERYONE in self.close)
+    def closes(self, socket: Addressee) -> bool:
+        """Whether this socket must be closed (after its frame, if it gets one)."""
+        if socket.token == self.keep:
+            return False
+        if self.before and not 0 < socket.generation < self.before:
+            return False
+        return socket.key in self.close or EVERYONE in self.close
 
 
 _encoder = msgspec.msgpack.Encoder()

@@ -19,6 +19,7 @@ class Recipient(Protocol):
 
     key: str
     token: str
+    generation: int
 
     async def receive(self, announcement: Announcement) -> None:
         """Send whatever this announcement holds for this socket."""
@@ -109,7 +110,7 @@ class Fanout:
     async def _deliver(recipient: Recipient, announcement: Announcement) -> None:
         try:
             await recipient.receive(announcement)
-            if announcement.closes(recipient.key, recipient.token):
+            if announcement.closes(recipient):
                 await recipient.close(announcement.close_code)
         except Exception:
             log.exception("delivering an announcement to a socket failed")

@@ -181,9 +181,15 @@ class MatchService:
             announcement.reply_to, announcement.request_id = reply.token, reply.request_id
         await self.announce(match_id, announcement)
 
-    async def claim_seat(self, match_id: str, seat: int, token: str) -> None:
-        """Close every other socket of this seat, in every process (4009)."""
-        claim = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED, keep=token)
+    async def next_claim(self, match_id: str, seat: int) -> int:
+        """A generation for a new socket of this seat, higher than every earlier one's."""
+        return await self._store.adjust_presence(f"claims:{match_id}", str(seat), 1)
+
+    async def claim_seat(self, match_id: str, seat: int, token: str, generation: int) -> None:
+        """Close every older socket of this seat, in every process (4009)."""
+        claim = Announcement(
+            close=[str(seat)], close_code=CloseCode.REPLACED, keep=token, before=generation
+        )
         await self.announce(match_id, claim)
 
     async def connected_seats(self, match_id: str) -> set[int]:

@@ -6,6 +6,7 @@ import msgspec
 
 from gamerooms.engine import IllegalAction, Result
 from gamerooms.protocol import frames
+from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import PauseReason
 from gamerooms.rooms.announcement import EVERYONE, Announcement
 from gamerooms.rooms.bot_players import bot_player
@@ -74,7 +75,8 @@ class Pauses:
             resumed = Announcement(frames={EVERYONE: frames.match_resumed(seat, bot)})
             if reply is not None:
                 resumed.reply_to, resumed.request_id = reply.token, reply.request_id
-            return Change(after, [resumed])
+            replaced = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED)
+            return Change(after, [resumed, replaced])
 
         await self._matches.update(match_id, mutate)
         await self._timers.cancel(DECIDE_TIMER, match_id)

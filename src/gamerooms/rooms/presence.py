@@ -38,7 +38,8 @@ class SeatPresence:
             return
         if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
             back = frames.player_reconnected(seat)
-            await self._matches.announce(match_id, Announcement(frames={EVERYONE: back}))
+            notice = Announcement(frames={EVERYONE: back}, skip=[str(seat)])
+            await self._matches.announce(match_id, notice)
         match = await self._matches.get(match_id)
         if match.status == PAUSED and match.pause is not None and match.pause.seat == seat:
             await self._pauses.welcome_back(match_id, seat)

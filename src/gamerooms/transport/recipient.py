@@ -15,6 +15,7 @@ class SocketRecipient:
         self.socket = socket
         self.key = key
         self.token = secrets.token_hex(8)
+        self.generation = 0
         self._held: list[Announcement] | None = [] if holding else None
 
     async def receive(self, announcement: Announcement) -> None:
@@ -26,7 +27,7 @@ class SocketRecipient:
 
     async def handle(self, announcement: Announcement) -> None:
         """Send this socket's frame of the announcement."""
-        text = announcement.frame_for(self.key, self.token)
+        text = announcement.frame_for(self)
         if text is not None:
             await self.socket.send_text(text)
 
@@ -35,7 +36,7 @@ class SocketRecipient:
         held, self._held = self._held or [], None
         for announcement in held:
             await self.handle(announcement)
-            if announcement.closes(self.key, self.token):
+            if announcement.closes(self):
                 await self.close(announcement.close_code)
 
     async def close(self, code: int) -> None:

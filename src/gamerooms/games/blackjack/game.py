@@ -1,4 +1,4 @@
-"""Blackjack: 1–7 seats bet, play their hands against the dealer, and are paid, round by round."""
+"""Blackjack: 1-7 seats bet, play their hands against the dealer, and are paid, round by round."""
 
 from __future__ import annotations
 
@@ -31,8 +31,6 @@ CUT = 4
 """Before a deal, the shoe is reshuffled once fewer than 1/CUT of its cards remain."""
 MAX_HANDS = 4
 """Hands a seat may hold after splitting."""
-PAYOUT = {"blackjack": (5, 2), "win": (2, 1), "push": (1, 1)}
-"""What a settled hand returns, as a multiple (numerator, denominator) of its bet."""
 
 
 class Bet(msgspec.Struct):
@@ -43,7 +41,9 @@ class Bet(msgspec.Struct):
 
 class Blackjack(Game[Table]):
     """Every seat bets at once; the cards are dealt; each seat plays its hands in seat order;
-    the dealer draws to 17 and every hand is settled. The seats with most chips win."""
+    the dealer draws to 17 and every hand is settled. The seats with most chips win.
+
+    The dealer peeks under an ace or a ten for blackjack; there is no insurance or surrender."""
 
     name = "blackjack"
     title = "Blackjack"
@@ -111,14 +111,15 @@ class Blackjack(Game[Table]):
         needed = view["shoe"] + view["discards"] + 1
         while len(pool) < needed:
             pool += deck()
-        state.discards = redeal(state, pool, view["shoe"], SeededRandom(state.round))
-        del state.discards[view["discards"] :]
+        rest = redeal(state, pool, view["shoe"], SeededRandom(state.round))
+        state.discards = rest[: view["discards"]]
         return state
 
     def determinize(self, state: Table, seat: int, rng: SeededRandom) -> Table:
         """A copy with the shoe and the hidden hole card shuffled together and dealt anew."""
         copy = copy_table(state)
-        redeal(copy, copy.shoe + copy.dealer[1:] if copy.hole_hidden else copy.shoe, len(copy.shoe), rng)
+        hole = copy.dealer[1:] if copy.hole_hidden else []
+        redeal(copy, copy.shoe + hole, len(copy.shoe), rng)
         return copy
 
     def result(self, state: Table) -> Result | None:
@@ -174,16 +175,15 @@ class Blackjack(Game[Table]):
     @action("hit")
     def hit(self, state: Table, ctx: ActionContext) -> None:
         """Take a card; the hand ends at 21 or over."""
-        hand = active_hand(state, "hit")
-        card = draw(state, ctx)
-        hand.cards.append(card)
+        _, hand = in_play(state, "hit")
+        hand.cards.append(draw(state, ctx))
         emit_card(state, hand, "hit", ctx)
         advance(state, ctx)
 
     @action("stand")
     def stand(self, state: Table, ctx: ActionContext) -> None:
         """End the hand."""
-        hand = active_hand(state, "stand")
+        _, hand = in_play(state, "stand")
         hand.done = True
         value = total(hand.cards)[0]
         ctx.emit({"type": "stand", "seat": ctx.seat, "hand": state.hand, "total": value})
@@ -192,9 +192,9 @@ class Blackjack(Game[Table]):
     @action("double")
     def double(self, state: Table, ctx: ActionContext) -> None:
         """Double the bet on the first two cards, take exactly one card and stand."""
-        hand = active_hand(state, "double")
+        seat, hand = in_play(state, "double")
         refuse(double_refusal(state))
-        state.seats[ctx.seat].chips -= hand.bet
+        seat.chips -= hand.bet
         hand.bet *= 2
         hand.doubled = hand.done = True
         hand.cards.append(draw(state, ctx))
@@ -205,12 +205,12 @@ class Blackjack(Game[Table]):
     def split(self, state: Table, ctx: ActionContext) -> None:
         """Split a pair into two hands with a bet each, and deal each its second card; split
         aces get one card each and stand."""
-        hand = active_hand(state, "split")
+        seat, hand = in_play(state, "split")
         refuse(split_refusal(state))
-        state.seats[ctx.seat].chips -= hand.bet
+        seat.chips -= hand.bet
         second = Hand(cards=[hand.cards.pop()], bet=hand.bet, split=True)
         hand.split = True
-        state.seats[ctx.seat].hands.insert(state.hand + 1, second)
+        seat.hands.insert(state.hand + 1, second)
         aces = hand.cards[0][0] == "A"
         for one in (hand, second):
             one.cards.append(draw(state, ctx))
@@ -245,7 +245,7 @@ def hand_view(hand: Hand) -> dict[str, Any]:
 
 def dealer_view(state: Table) -> dict[str, Any]:
     """The dealer's cards (the hole card as None while hidden) and the total of those shown."""
-    shown = state.dealer[:1] if state.hole_hidden else list(state.dealer)
+    shown = state.dealer[:1] if state.hole_hidden else state.dealer
     cards: list[str | None] = [*shown, None] if state.hole_hidden else [*shown]
     return {"cards": cards, "total": total(shown)[0] if shown else 0}
 
@@ -289,27 +289,27 @@ def refuse(reason: str | None) -> None:
         raise IllegalAction(reason)
 
 
-def active_hand(state: Table, name: str) -> Hand:
-    """The hand being played, once the phase allows action `name`."""
+def in_play(state: Table, name: str) -> tuple[Seat, Hand]:
+    """The seat to act and the hand it plays, once the phase allows action `name`."""
     require_phase(state, "playing", name)
     assert state.active is not None
-    return state.seats[state.active].hands[state.hand]
+    seat = state.seats[state.active]
+    return seat, seat.hands[state.hand]
 
 
 def double_refusal(state: Table) -> str | None:
     """Why the active hand may not double down, or None if it may."""
-    hand = active_hand(state, "double")
+    seat, hand = in_play(state, "double")
     if len(hand.cards) != 2:
         return "double is only allowed on the first two cards"
-    if state.seats[state.active or 0].chips < hand.bet:
+    if seat.chips < hand.bet:
         return "not enough chips to double"
     return None
 
 
 def split_refusal(state: Table) -> str | None:
     """Why the active hand may not split, or None if it may."""
-    seat = state.seats[state.active or 0]
-    hand = active_hand(state, "split")
+    seat, hand = in_play(state, "split")
     if len(hand.cards) != 2 or hand.cards[0][0] != hand.cards[1][0]:
         return "split needs a pair of the same rank"
     if len(seat.hands) >= MAX_HANDS:
@@ -328,8 +328,10 @@ def draw(state: Table, ctx: ActionContext) -> str:
 
 def reshuffle(state: Table, ctx: ActionContext) -> None:
     """Shuffle the discards back into the shoe (a fresh deck if there are none)."""
-    state.shoe += state.discards or ([] if state.shoe else deck())
+    state.shoe += state.discards
     state.discards = []
+    if not state.shoe:
+        state.shoe = deck()
     ctx.rng.shuffle(state.shoe)
     ctx.emit({"type": "shuffled", "cards": len(state.shoe)})
 
@@ -359,7 +361,11 @@ def deal(state: Table, ctx: ActionContext) -> None:
             hand.cards.append(draw(state, ctx))
         state.dealer.append(draw(state, ctx))
     state.phase, state.hole_hidden = "playing", True
-    dealt = {str(index): list(seat.hands[0].cards) for index, seat in enumerate(state.seats) if seat.hands}
+    dealt = {
+        str(index): list(seat.hands[0].cards)
+        for index, seat in enumerate(state.seats)
+        if seat.hands
+    }
     ctx.emit({"type": "dealt", "round": state.round, "hands": dealt, "dealer": state.dealer[0]})
     for hand in hands:
         hand.done = is_natural(hand.cards)
@@ -389,10 +395,8 @@ def finish_round(state: Table, ctx: ActionContext) -> None:
     if any(awaits_dealer(hand) for seat in state.seats for hand in seat.hands):
         dealer_plays(state, ctx)
     for index, seat in enumerate(state.seats):
-        for number, hand in enumerate(seat.hands):
-            settle(state, seat, hand, ctx)
-            payout = {"seat": index, "hand": number, "outcome": hand.outcome, "bet": hand.bet}
-            ctx.emit({"type": "payout", **payout, "chips": seat.chips})
+        for number in range(len(seat.hands)):
+            settle(state, index, number, ctx)
     next_round(state)
 
 
@@ -428,20 +432,31 @@ def outcome(hand: Hand, dealer: list[str]) -> Outcome:
     value, dealt = total(hand.cards)[0], total(dealer)[0]
     if value > 21:
         return "bust"
+    natural = is_natural(dealer)
     if is_blackjack(hand):
-        return "push" if is_natural(dealer) else "blackjack"
-    if is_natural(dealer) or dealt >= value and dealt <= 21:
-        return "push" if dealt == value and not is_natural(dealer) else "lose"
-    return "win"
+        return "push" if natural else "blackjack"
+    if natural or value < dealt <= 21:
+        return "lose"
+    return "push" if value == dealt else "win"
 
 
-def settle(state: Table, seat: Seat, hand: Hand, ctx: ActionContext) -> None:
-    """Pay a hand by its outcome; the house keeps the rest of its bet."""
+def payout(result: Outcome, bet: int) -> int:
+    """The chips a settled hand returns: 3:2 on a blackjack (rounded down), 1:1 on a win,
+    the bet on a push, nothing on a loss."""
+    returned = {"blackjack": bet + bet * 3 // 2, "win": 2 * bet, "push": bet}
+    return returned.get(result, 0)
+
+
+def settle(state: Table, index: int, number: int, ctx: ActionContext) -> None:
+    """Pay hand `number` of seat `index` by its outcome; the house keeps the rest of its bet."""
+    seat = state.seats[index]
+    hand = seat.hands[number]
     hand.outcome = outcome(hand, state.dealer)
-    times, per = PAYOUT.get(hand.outcome, (0, 1))
-    paid = hand.bet * times // per
+    paid = payout(hand.outcome, hand.bet)
     seat.chips += paid
     state.house += hand.bet - paid
+    event = {"seat": index, "hand": number, "outcome": hand.outcome, "bet": hand.bet}
+    ctx.emit({"type": "payout", **event, "paid": paid, "chips": seat.chips})
 
 
 def next_round(state: Table) -> None:

@@ -39,7 +39,9 @@ def basic_move(
     if can_split and dealer in SPLIT_AGAINST[up_value(cards[0])]:
         return "split"
     value, soft = total(cards)
-    code = soft_code(value, dealer, hits_soft_17) if soft else hard_code(value, dealer, hits_soft_17)
+    code = (
+        soft_code(value, dealer, hits_soft_17) if soft else hard_code(value, dealer, hits_soft_17)
+    )
     if code == "D":
         return "double" if can_double else "hit"
     if code == "Ds":

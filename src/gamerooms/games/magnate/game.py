@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import msgspec
@@ -11,7 +10,6 @@ from gamerooms.engine import (
     Action,
     ActionContext,
     Game,
-    IllegalAction,
     Policy,
     Result,
     SeededRandom,
@@ -29,8 +27,15 @@ from gamerooms.games.magnate.assets import (
     why_not_sell,
     why_not_unmortgage,
 )
-from gamerooms.games.magnate.board import PROPERTIES, SQUARES
+from gamerooms.games.magnate.board import SQUARES
 from gamerooms.games.magnate.bots import EasyPolicy, HardPolicy
+from gamerooms.games.magnate.legality import (
+    check,
+    legal_actions,
+    require,
+    why_not_buy,
+    why_not_leave,
+)
 from gamerooms.games.magnate.state import (
     BANK,
     MagnateSettings,
@@ -38,64 +43,6 @@ from gamerooms.games.magnate.state import (
     Phase,
     PropertyChoice,
 )
-
-Check = Callable[[MagnateState, int, int], "str | None"]
-
-PHASES: dict[str, tuple[Phase, ...]] = {
-    "roll": (Phase.ROLL,),
-    "pay_fine": (Phase.ROLL,),
-    "use_card": (Phase.ROLL,),
-    "buy": (Phase.BUY,),
-    "decline": (Phase.BUY,),
-    "build": (Phase.BUILD,),
-    "unmortgage": (Phase.BUILD,),
-    "sell_house": (Phase.BUILD, Phase.DEBT),
-    "mortgage": (Phase.BUILD, Phase.DEBT),
-    "end_turn": (Phase.BUILD,),
-    "declare_bankruptcy": (Phase.DEBT,),
-}
-"""The phases each action is allowed in."""
-
-PROPERTY_CHECKS: dict[str, Check] = {
-    "build": why_not_build,
-    "sell_house": why_not_sell,
-    "mortgage": why_not_mortgage,
-    "unmortgage": why_not_unmortgage,
-}
-"""For each action on a property: why a seat may not take it on a square (None if it may)."""
-
-
-def _require(state: MagnateState, name: str) -> None:
-    """Refuse `name` outside its phases."""
-    if state.phase not in PHASES[name]:
-        raise IllegalAction(f"{name} is not allowed in the {state.phase} phase")
-
-
-def _check(problem: str | None) -> None:
-    """Refuse with `problem`, if there is one."""
-    if problem is not None:
-        raise IllegalAction(problem)
-
-
-def _why_not_leave(state: MagnateState, name: str) -> str | None:
-    """Why the seat in turn may not buy its way out of jail now, or None."""
-    seat = state.current
-    if not state.jail[seat]:
-        return f"{name}: seat {seat} is not in jail"
-    if name == "use_card" and not state.cards[seat]:
-        return f"use_card: seat {seat} has no get-out-of-jail card"
-    if name == "pay_fine" and state.cash[seat] < state.jail_fine:
-        return f"the fine is {state.jail_fine}, seat {seat} has {state.cash[seat]}"
-    return None
-
-
-def _why_not_buy(state: MagnateState) -> str | None:
-    """Why the seat in turn may not buy the property it stands on, or None."""
-    seat = state.current
-    lot = SQUARES[state.position[seat]]
-    if state.cash[seat] < lot.price:
-        return f"{lot.name} costs {lot.price}, seat {seat} has {state.cash[seat]}"
-    return None
 
 
 class Magnate(Game[MagnateState]):
@@ -144,30 +91,7 @@ class Magnate(Game[MagnateState]):
 
     def legal_actions(self, state: MagnateState, seat: int) -> list[Action]:
         """Every action `seat` may take now, with every property it may take it on."""
-        if state.phase is Phase.OVER or seat != state.current:
-            return []
-        names = [name for name, phases in PHASES.items() if state.phase in phases]
-        legal = []
-        for name in names:
-            check = PROPERTY_CHECKS.get(name)
-            if check is None:
-                if self._why_not(state, name) is None:
-                    legal.append(Action(name=name, data={}))
-                continue
-            legal += [
-                Action(name=name, data={"property": square})
-                for square in PROPERTIES
-                if check(state, seat, square) is None
-            ]
-        return legal
-
-    def _why_not(self, state: MagnateState, name: str) -> str | None:
-        """Why an action without data is not legal in its phase now, or None."""
-        if name in ("pay_fine", "use_card"):
-            return _why_not_leave(state, name)
-        if name == "buy":
-            return _why_not_buy(state)
-        return None
+        return legal_actions(state, seat)
 
     def bot(self, level: str) -> Policy | None:
         """Easy: a random legal move; hard: buys and builds by value, keeping a cash reserve."""
@@ -180,72 +104,80 @@ class Magnate(Game[MagnateState]):
     @action("roll")
     def roll(self, state: MagnateState, ctx: ActionContext) -> None:
         """Roll the dice and move (or try for doubles in jail)."""
-        _require(state, "roll")
+        require(state, "roll")
         rules.take_roll(state, ctx)
 
     @action("pay_fine")
     def pay_fine(self, state: MagnateState, ctx: ActionContext) -> None:
         """Pay the fine to leave jail before rolling."""
-        _require(state, "pay_fine")
-        _check(_why_not_leave(state, "pay_fine"))
+        require(state, "pay_fine")
+        check(why_not_leave(state, "pay_fine"))
         rules.pay(state, state.jail_fine, BANK, "fine", ctx)
         rules.release(state, "fine", ctx)
 
     @action("use_card")
     def use_card(self, state: MagnateState, ctx: ActionContext) -> None:
         """Play a get-out-of-jail card before rolling."""
-        _require(state, "use_card")
-        _check(_why_not_leave(state, "use_card"))
+        require(state, "use_card")
+        check(why_not_leave(state, "use_card"))
         state.cards[state.current] -= 1
         rules.release(state, "card", ctx)
 
     @action("buy")
     def buy(self, state: MagnateState, ctx: ActionContext) -> None:
         """Buy the property the seat stands on."""
-        _require(state, "buy")
-        _check(_why_not_buy(state))
+        require(state, "buy")
+        check(why_not_buy(state))
         seat = state.current
         square = state.position[seat]
         state.cash[seat] -= SQUARES[square].price
         state.owner[square] = seat
-        ctx.emit({"type": "bought", "seat": seat, "property": square, "price": SQUARES[square].price})
+        ctx.emit(
+            {"type": "bought", "seat": seat, "property": square, "price": SQUARES[square].price}
+        )
         state.phase = rules.after_landing(state)
 
     @action("decline")
     def decline(self, state: MagnateState, ctx: ActionContext) -> None:
         """Leave the property the seat stands on with the bank."""
-        _require(state, "decline")
-        ctx.emit({"type": "declined", "seat": state.current, "property": state.position[state.current]})
+        require(state, "decline")
+        ctx.emit(
+            {"type": "declined", "seat": state.current, "property": state.position[state.current]}
+        )
         state.phase = rules.after_landing(state)
 
     @action("build", data=PropertyChoice)
     def build(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Put a house on a property of a whole group the seat owns (building evenly)."""
-        _require(state, "build")
+        require(state, "build")
         square, seat = data.property, state.current
-        _check(why_not_build(state, seat, square))
+        check(why_not_build(state, seat, square))
         state.cash[seat] -= SQUARES[square].house_cost
         state.houses[square] += 1
-        ctx.emit({"type": "built", "seat": seat, "property": square, "houses": state.houses[square]})
+        ctx.emit(
+            {"type": "built", "seat": seat, "property": square, "houses": state.houses[square]}
+        )
 
     @action("sell_house", data=PropertyChoice)
     def sell_house(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Sell a house back to the bank at half its cost (selling evenly)."""
-        _require(state, "sell_house")
+        require(state, "sell_house")
         square, seat = data.property, state.current
-        _check(why_not_sell(state, seat, square))
+        check(why_not_sell(state, seat, square))
         state.cash[seat] += house_sale(square)
         state.houses[square] -= 1
-        ctx.emit({"type": "sold_house", "seat": seat, "property": square, "houses": state.houses[square]})
+        ctx.emit(
+            {"type": "sold_house", "seat": seat, "property": square, "houses": state.houses[square]}
+        )
         if state.phase is Phase.DEBT:
             rules.settle_if_able(state, ctx)
 
     @action("mortgage", data=PropertyChoice)
     def mortgage(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Borrow half a property's price from the bank; it collects no rent until lifted."""
-        _require(state, "mortgage")
+        require(state, "mortgage")
         square, seat = data.property, state.current
-        _check(why_not_mortgage(state, seat, square))
+        check(why_not_mortgage(state, seat, square))
         state.cash[seat] += mortgage_value(square)
         state.mortgaged[square] = True
         ctx.emit({"type": "mortgaged", "seat": seat, "property": square})
@@ -255,9 +187,9 @@ class Magnate(Game[MagnateState]):
     @action("unmortgage", data=PropertyChoice)
     def unmortgage(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Repay a mortgage with 10% interest."""
-        _require(state, "unmortgage")
+        require(state, "unmortgage")
         square, seat = data.property, state.current
-        _check(why_not_unmortgage(state, seat, square))
+        check(why_not_unmortgage(state, seat, square))
         state.cash[seat] -= unmortgage_cost(square)
         state.mortgaged[square] = False
         ctx.emit({"type": "unmortgaged", "seat": seat, "property": square})
@@ -265,11 +197,11 @@ class Magnate(Game[MagnateState]):
     @action("end_turn")
     def end_turn(self, state: MagnateState, ctx: ActionContext) -> None:
         """Hand the turn to the next live seat."""
-        _require(state, "end_turn")
+        require(state, "end_turn")
         rules.pass_turn(state, ctx)
 
     @action("declare_bankruptcy")
     def declare_bankruptcy(self, state: MagnateState, ctx: ActionContext) -> None:
         """Give up: everything goes to the creditor (or the bank) and the seat leaves play."""
-        _require(state, "declare_bankruptcy")
+        require(state, "declare_bankruptcy")
         rules.go_bankrupt(state, ctx)

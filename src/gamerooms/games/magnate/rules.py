@@ -221,4 +221,3 @@ def pass_turn(state: MagnateState, ctx: ActionContext) -> None:
             return
     state.current, state.phase, state.doubles = nxt, Phase.ROLL, 0
     ctx.emit({"type": "turn", "seat": nxt, "round": state.round})
-

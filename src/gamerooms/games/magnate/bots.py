@@ -1,0 +1,165 @@
+"""Magnate's own bots: an easy one that plays at random and a hard one that plays by value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gamerooms.engine import Action, Game, MatchState, SeededRandom
+from gamerooms.games.magnate.assets import (
+    group_of,
+    holdings,
+    house_sale,
+    mortgage_value,
+    owns_group,
+    rent,
+    unmortgage_cost,
+)
+from gamerooms.games.magnate.board import PROPERTIES, SQUARES
+from gamerooms.games.magnate.state import BANK, MagnateState, Phase
+
+RESERVE_FLOOR = 150
+RESERVE_CAP = 600
+"""The hard bot keeps cash for the dearest rent it could be charged, within these bounds."""
+OPEN_BOARD = 4
+"""Unsold properties at which the hard bot still pays its way out of jail to go shopping."""
+
+
+def decision_rng(match: MatchState, seat: int) -> SeededRandom:
+    """An RNG fixed by the match, its version and the seat, so bot play replays exactly."""
+    return SeededRandom(hash((match.seed, match.version, seat)) & ((1 << 64) - 1))
+
+
+class EasyPolicy:
+    """Picks an action name at random among the legal ones, then one of its properties."""
+
+    def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
+        """A random legal action (every name equally likely, so turns do end)."""
+        rng = decision_rng(match, seat)
+        legal = game.legal_actions(match.data, seat)
+        name = rng.choice(list(dict.fromkeys(action.name for action in legal)))
+        return rng.choice([action for action in legal if action.name == name])
+
+
+class HardPolicy:
+    """Buys and builds where the value is, keeping a cash reserve against rent; sells the
+    least useful assets first when in debt, and goes bankrupt only when it cannot pay."""
+
+    def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
+        """The hard bot's move."""
+        state: MagnateState = match.data
+        legal = game.legal_actions(state, seat)
+        if state.phase is Phase.ROLL:
+            chosen = _leave_jail(state, seat, legal)
+        elif state.phase is Phase.BUY:
+            wanted = _worth_buying(state, seat, state.position[seat])
+            chosen = _named(legal, "buy") if wanted else None
+        elif state.phase is Phase.BUILD:
+            chosen = _improve(state, seat, legal)
+        else:
+            chosen = _raise_money(state, seat, legal)
+        return chosen or _fallback(legal)
+
+
+def reserve(state: MagnateState, seat: int) -> int:
+    """The cash the hard bot keeps: the dearest rent a rival could charge it, within bounds."""
+    rents = (
+        rent(state, square)
+        for square in PROPERTIES
+        if state.owner[square] not in (BANK, seat) and not state.mortgaged[square]
+    )
+    return min(RESERVE_CAP, max(RESERVE_FLOOR, max(rents, default=0)))
+
+
+def liquidation_value(state: MagnateState, seat: int) -> int:
+    """The cash `seat` could raise by selling every house and mortgaging every property."""
+    cash = state.cash[seat]
+    for square in holdings(state, seat):
+        cash += state.houses[square] * house_sale(square)
+        cash += 0 if state.mortgaged[square] else mortgage_value(square)
+    return cash
+
+
+def _named(legal: list[Action], name: str) -> Action | None:
+    return next((action for action in legal if action.name == name), None)
+
+
+def _on(legal: list[Action], name: str) -> list[int]:
+    return [action.data["property"] for action in legal if action.name == name]
+
+
+def _fallback(legal: list[Action]) -> Action:
+    """The move that ends a phase: roll, decline, end the turn, or give up."""
+    for name in ("roll", "decline", "end_turn", "declare_bankruptcy"):
+        action = _named(legal, name)
+        if action is not None:
+            return action
+    return legal[0]
+
+
+def _leave_jail(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+    """Out of jail early while there is still property to buy, else sit and roll."""
+    card = _named(legal, "use_card")
+    if card is not None:
+        return card
+    unsold = sum(state.owner[square] == BANK for square in PROPERTIES)
+    spare = state.cash[seat] - state.jail_fine
+    if unsold >= OPEN_BOARD and spare >= reserve(state, seat):
+        return _named(legal, "pay_fine")
+    return None
+
+
+def _worth_buying(state: MagnateState, seat: int, square: int) -> bool:
+    """Buy when the reserve survives; closer to the bone to complete or block a group."""
+    spare = state.cash[seat] - SQUARES[square].price
+    others = {state.owner[other] for other in group_of(square) if other != square}
+    if others == {seat}:
+        return spare >= 0
+    if len(others) == 1 and BANK not in others:
+        return spare >= reserve(state, seat) // 2
+    return spare >= reserve(state, seat)
+
+
+def _improve(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+    """Lift mortgages on whole groups first, then build where a house adds most rent per cost."""
+    unmortgages, builds = _on(legal, "unmortgage"), _on(legal, "build")
+    if not unmortgages and not builds:
+        return None
+    spare = state.cash[seat] - reserve(state, seat)
+    for square in unmortgages:
+        if owns_group(state, seat, square) and unmortgage_cost(square) <= spare:
+            return Action(name="unmortgage", data={"property": square})
+    builds = [square for square in builds if SQUARES[square].house_cost <= spare]
+    if not builds:
+        return None
+    best = max(builds, key=lambda square: _house_gain(state, square))
+    return Action(name="build", data={"property": best})
+
+
+def _house_gain(state: MagnateState, square: int) -> float:
+    """The rent one more house on `square` adds, per unit of its cost."""
+    lot = SQUARES[square]
+    return (lot.rents[state.houses[square] + 1] - rent(state, square)) / lot.house_cost
+
+
+def _raise_money(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+    """Give up if the debt is beyond reach; else mortgage loose properties, then sell houses,
+    then mortgage the rest."""
+    if liquidation_value(state, seat) < state.debt:
+        return None
+    mortgages = sorted(_on(legal, "mortgage"), key=lambda square: SQUARES[square].price)
+    loose = [square for square in mortgages if not owns_group(state, seat, square)]
+    if loose:
+        return Action(name="mortgage", data={"property": loose[0]})
+    sales = _on(legal, "sell_house")
+    if sales:
+        cheapest = min(sales, key=lambda square: _house_loss(state, square))
+        return Action(name="sell_house", data={"property": cheapest})
+    if mortgages:
+        return Action(name="mortgage", data={"property": mortgages[0]})
+    return None
+
+
+def _house_loss(state: MagnateState, square: int) -> float:
+    """The rent selling a house of `square` gives up, per unit of cash it raises."""
+    lot, houses = SQUARES[square], state.houses[square]
+    return (lot.rents[houses] - lot.rents[houses - 1]) / house_sale(square)
