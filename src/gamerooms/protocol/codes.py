@@ -40,3 +40,4 @@ class CloseCode(IntEnum):
     REPLACED = 4009
     KICKED = 4010
     GOING_AWAY = 1001
+    SERVER_ERROR = 1011

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -29,6 +30,8 @@ def queue_topic(game: str, size: int) -> str:
 
 
 BOT_FILL_TIMER = "queue-fill"
+
+log = logging.getLogger(__name__)
 
 
 class QueueService:
@@ -101,8 +104,14 @@ class QueueService:
         return left
 
     async def _start(self, game: str, size: int, players: list[dict[str, Any]]) -> None:
-        match_id = await self._matches.create(game, players, shuffle=True)
         ids = [player["id"] for player in players]
+        try:
+            match_id = await self._matches.create(game, players, shuffle=True)
+        except Exception:
+            log.exception("starting a %s match for %s failed", game, ids)
+            failed = Announcement(close=ids, close_code=CloseCode.SERVER_ERROR)
+            await self._publish(game, size, failed)
+            raise
         announcement = await self._waiting(game, size)
         announcement.frames.update(dict.fromkeys(ids, frames.match_found(match_id)))
         announcement.close, announcement.close_code = ids, CloseCode.MOVED

@@ -39,7 +39,9 @@ PROTOCOL_CLOSE_CODES = {
     "REPLACED": 4009,
     "KICKED": 4010,
     "GOING_AWAY": 1001,
+    "SERVER_ERROR": 1011,
 }
+"""The protocol's close codes, plus 1011 (a standard WebSocket code) for a server fault."""
 
 
 def test_error_codes_are_exactly_the_protocols() -> None:
@@ -56,7 +58,7 @@ def test_error_codes_are_strings() -> None:
     assert f"{ErrorCode.BAD_JSON}" == "bad_json"
 
 
-def test_close_codes_are_exactly_the_protocols() -> None:
+def test_close_codes_are_the_protocols_and_the_server_fault() -> None:
     assert {code.name: code.value for code in CloseCode} == PROTOCOL_CLOSE_CODES
 
 
