@@ -72,3 +72,10 @@ def postgres_url_or_skip() -> str:
             pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_POSTGRES=1", pytrace=False)
         pytest.skip(reason)
     return url
+
+
+def redis_env() -> dict[str, str]:
+    """Server environment for Redis with a key prefix of its own, so that servers of different
+    tests (each with its own database) never fire each other's timers or read each other's state;
+    skips (or fails, if required) when Redis is unreachable."""
+    return {"REDIS_URL": redis_url_or_skip(), "GAMEROOMS_REDIS_PREFIX": f"t{os.urandom(6).hex()}:"}

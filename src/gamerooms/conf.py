@@ -13,6 +13,8 @@ class Config:
     """Every knob of a gamerooms server; override any of them in `settings.GAMEROOMS`."""
 
     REDIS_URL: str | None = None
+    REDIS_PREFIX: str = "gamerooms:"
+    """Every Redis key and channel starts with this: deployments can share one Redis."""
     GAMES: tuple[str, ...] = ()
     MAX_FRAME_BYTES: int = 64 * 1024
     RATE_PER_SECOND: float = 20.0

@@ -82,7 +82,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     """A Runtime for this config: memory store and write-ahead journal, or Redis and batches."""
     clock = clock or SystemClock()
     games = game_registry()
-    store = build_store(config.REDIS_URL)
+    store = build_store(config.REDIS_URL, config.REDIS_PREFIX)
     journal = DatabaseJournal(
         write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
     )

@@ -1,7 +1,7 @@
 """Bundled Django settings for `gamerooms serve`: SQLite under the data folder, in-process state.
 
-Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_SECRET_KEY,
-GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
+Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_REDIS_PREFIX,
+GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
 and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV`, and
 GAMEROOMS_<X> for the frame limits named in `_LIMITS_FROM_ENV` (see gamerooms.conf).
 """
@@ -143,6 +143,7 @@ _LIMITS_FROM_ENV: dict[str, type[int] | type[float]] = {
 
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
+    "REDIS_PREFIX": os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:",
     "GAMES": [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path],
     **{
         name: float(os.environ[f"GAMEROOMS_{name}"])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from gamerooms.testing import GameClient, Guest, ServerProcess, create_guest, running_server
-from tests.support import redis_url_or_skip
+from tests.support import redis_env
 
 
 @pytest.fixture(scope="module", params=["memory", "redis"])
@@ -16,7 +16,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     """One server process per module and backend."""
     env = {}
     if request.param == "redis":
-        env["REDIS_URL"] = redis_url_or_skip()
+        env |= redis_env()
     with running_server(env=env) as process:
         yield process
 

@@ -21,7 +21,7 @@ import httpx
 
 from gamerooms.testing import GameClient, Guest, ServerProcess, create_guest, running_server
 from tests.integration.kit import frames_until_close
-from tests.support import redis_url_or_skip
+from tests.support import redis_env
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTER = "tests.integration.games_for_tests:Counter"
@@ -39,7 +39,7 @@ def tuned_server(backend: str, **seconds: float) -> Iterator[ServerProcess]:
     env = {"GAMEROOMS_GAMES": COUNTER, "PYTHONPATH": pythonpath}
     env |= {f"GAMEROOMS_{name}": str(value) for name, value in seconds.items()}
     if backend == "redis":
-        env["REDIS_URL"] = redis_url_or_skip()
+        env |= redis_env()
     with running_server(env=env) as process:
         yield process
 

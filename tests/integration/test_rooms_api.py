@@ -138,7 +138,8 @@ async def test_a_room_password_is_kept_hashed(server: ServerProcess) -> None:
     if "REDIS_URL" in server.env:
         store = redis.Redis.from_url(server.env["REDIS_URL"])
         try:
-            stored = store.hgetall(f"gamerooms:doc:room:{room['id']}")
+            prefix = server.env["GAMEROOMS_REDIS_PREFIX"]
+            stored = store.hgetall(f"{prefix}doc:room:{room['id']}")
         finally:
             store.close()
         assert stored and not any(b"correct horse" in value for value in stored.values())

@@ -54,7 +54,20 @@ def _insert(match_id: str, entry: ActionEntry) -> None:
 
 
 def _insert_many(rows: list[ActionRecord]) -> None:
-    ActionRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    """Insert a batch; if the batch fails, row by row, dropping (and logging) rows that can't be
+    written (e.g. of a match this database never recorded), so one bad row blocks nothing."""
+    try:
+        with transaction.atomic():
+            ActionRecord.objects.bulk_create(rows, ignore_conflicts=True)
+        return
+    except IntegrityError:
+        log.warning("a batch of %d actions failed; writing them one by one", len(rows))
+    for row in rows:
+        try:
+            with transaction.atomic():
+                ActionRecord.objects.bulk_create([row], ignore_conflicts=True)
+        except IntegrityError:
+            log.error("dropped action %s of match %s: %s", row.version, row.match_id, "no record")
 
 
 def _finish(match_id: str, result: dict[str, Any], version: int) -> None:

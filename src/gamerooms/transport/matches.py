@@ -76,9 +76,7 @@ class MatchEndpoint(Endpoint):
             if seat is not None:
                 await runtime.presence.connected(match_id, seat)
                 watcher.generation = await runtime.matches.next_claim(match_id, seat)
-                await runtime.matches.claim_seat(
-                    match_id, seat, watcher.token, watcher.generation
-                )
+                await runtime.matches.claim_seat(match_id, seat, watcher.token, watcher.generation)
             await self._send_state(watcher, runtime, match_id)
             async for message in socket.messages():
                 await self._handle(message, watcher, player, runtime, match_id)

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+from typing import TypeVar
+
 from gamerooms.games.magnate.board import GROUP_NAMES, GROUPS, MAX_HOUSES, PROPERTIES, SQUARES
 from gamerooms.games.magnate.state import MagnateState
+
+T = TypeVar("T")
+
+
+_GROUP_PICKERS = {square: itemgetter(*GROUPS[SQUARES[square].group]) for square in PROPERTIES}
+
+
+def across_group(values: list[T], square: int) -> tuple[T, ...]:
+    """The entries of a per-square list for every property of the group of `square`."""
+    picked: tuple[T, ...] = _GROUP_PICKERS[square](values)
+    return picked
 
 
 def group_of(square: int) -> tuple[int, ...]:
@@ -13,7 +27,8 @@ def group_of(square: int) -> tuple[int, ...]:
 
 def owns_group(state: MagnateState, seat: int, square: int) -> bool:
     """Whether `seat` owns every property of the group of `square`."""
-    return all(state.owner[other] == seat for other in group_of(square))
+    owners = across_group(state.owner, square)
+    return owners.count(seat) == len(owners)
 
 
 def rent(state: MagnateState, square: int) -> int:
@@ -69,15 +84,14 @@ def why_not_build(state: MagnateState, seat: int, square: int) -> str | None:
     problem = _not_yours(state, seat, square)
     if problem is not None:
         return problem
-    lot, group = SQUARES[square], group_of(square)
-    houses = state.houses[square]
+    lot, houses = SQUARES[square], state.houses[square]
     if not owns_group(state, seat, square):
         return f"building needs the whole {GROUP_NAMES[lot.group]} group"
-    if any(state.mortgaged[other] for other in group):
+    if True in across_group(state.mortgaged, square):
         return f"building needs no mortgage in the {GROUP_NAMES[lot.group]} group"
     if houses >= MAX_HOUSES:
         return f"{lot.name} has {MAX_HOUSES} houses already"
-    if houses > min(state.houses[other] for other in group):
+    if houses > min(across_group(state.houses, square)):
         return f"build evenly: {lot.name} has more houses than the rest of its group"
     if state.cash[seat] < lot.house_cost:
         return f"a house on {lot.name} costs {lot.house_cost}, seat {seat} has {state.cash[seat]}"
@@ -92,7 +106,7 @@ def why_not_sell(state: MagnateState, seat: int, square: int) -> str | None:
     houses = state.houses[square]
     if houses == 0:
         return f"{SQUARES[square].name} has no house"
-    if houses < max(state.houses[other] for other in group_of(square)):
+    if houses < max(across_group(state.houses, square)):
         return f"sell evenly: {SQUARES[square].name} has fewer houses than the rest of its group"
     return None
 
@@ -104,7 +118,7 @@ def why_not_mortgage(state: MagnateState, seat: int, square: int) -> str | None:
         return problem
     if state.mortgaged[square]:
         return f"{SQUARES[square].name} is mortgaged already"
-    if any(state.houses[other] for other in group_of(square)):
+    if max(across_group(state.houses, square)) > 0:
         return f"sell the houses of the {GROUP_NAMES[SQUARES[square].group]} group first"
     return None
 

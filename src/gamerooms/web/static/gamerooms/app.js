@@ -492,7 +492,7 @@ async function roomPage(code) {
       seats.push(
         h("li", { class: "empty", dataset: { testid: "empty-seat" } },
           h("span", { class: "avatar" }, bot ? "🤖" : "·"),
-          h("span", { class: "name" }, bot ? `A ${room.settings.bot_level} bot, unless someone joins` : "Empty seat")),
+          h("span", { class: "name" }, bot ? `A bot (${room.settings.bot_level}) takes this seat unless someone joins` : "Empty seat")),
       );
     }
     $("seats").replaceChildren(...seats);
@@ -641,7 +641,7 @@ async function roomPage(code) {
 function addChatLine(where, from, text) {
   const log = $(`${where}-chat-log`);
   const line = from
-    ? h("li", { dataset: { testid: "chat-line" } }, avatar(from, "small"), h("span", { class: "who" }, `${from.name}:`), h("span", { class: "text" }, text))
+    ? h("li", { dataset: { testid: "chat-line" } }, avatar(from, "small"), " ", h("span", { class: "who" }, `${from.name}:`), " ", h("span", { class: "text" }, text))
     : h("li", { class: "system", dataset: { testid: "chat-line" } }, text);
   log.append(line);
   log.scrollTop = log.scrollHeight;
@@ -807,6 +807,12 @@ function matchView(matchId, { room = null, game = null } = {}) {
   function render(fresh = null) {
     const snap = client.matchSnapshot;
     if (!snap) return;
+    Object.assign($("match-view").dataset, {
+      seat: snap.seat === null ? "" : String(snap.seat),
+      status: snap.status,
+      version: String(snap.version),
+      myTurn: String(snap.status === "active" && snap.turn.seats.includes(snap.seat)),
+    });
     const tictactoe = snap.game === "tictactoe" && Array.isArray(snap.state.board);
     show("board", tictactoe);
     show("generic-view", !tictactoe);

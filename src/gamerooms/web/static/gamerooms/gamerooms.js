@@ -16,9 +16,10 @@
  * - requests carry an `id`; their promise resolves with the reply frame that carries that id back,
  *   or rejects with a {@link GameroomsError} whose `.code` is the protocol's error code;
  * - the 4001 hand-off: after `match.started` / `match.found` it opens `/ws/matches/<id>/` itself;
- * - reconnection with exponential backoff after a network loss (never after the close codes that
- *   say "stop": 4000, 4002, 4003, 4004, 4009, 4010), resyncing from the fresh `match.state` /
- *   `room.joined` / `lobby.rooms` that the server sends on every connect;
+ * - reconnection with exponential backoff after a network loss (a dropped socket, or the browser
+ *   going offline; never after the close codes that say "stop": 4000, 4002, 4003, 4004, 4009,
+ *   4010), resyncing from the fresh `match.state` / `room.joined` / `lobby.rooms` that the server
+ *   sends on every connect;
  * - a small event API: `client.on(type, fn)`, `client.off(type, fn)`, `client.once(type)`, where
  *   `type` is a server frame type ("match.update", "room.chat", ...) or a client event
  *   ("connection", "reconnecting", "closed", "handoff", "session", "frame", "error").
@@ -332,6 +333,7 @@ export class Channel {
   close(code = 1000) {
     this._closing = true;
     clearTimeout(this._retryTimer);
+    this._retryTimer = null;
     if (this.socket && this.socket.readyState <= WebSocket.OPEN) {
       this.socket.close(code);
     } else {
@@ -354,8 +356,9 @@ export class Channel {
 
   /** Retry now (for example when the browser comes back online), skipping the wait. */
   retryNow() {
-    if (this.state === "reconnecting" && !this.isOpen) {
+    if (this._retryTimer !== null) {
       clearTimeout(this._retryTimer);
+      this._retryTimer = null;
       this._connect();
     }
   }
@@ -503,7 +506,10 @@ export class Channel {
     this.attempt += 1;
     this._setState("reconnecting", { code, attempt: this.attempt, delay });
     this.client.emit("reconnecting", { kind: this.kind, attempt: this.attempt, delay, code }, this);
-    this._retryTimer = setTimeout(() => this._connect(), delay);
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = null;
+      this._connect();
+    }, delay);
   }
 
   _failPending(code, message) {
