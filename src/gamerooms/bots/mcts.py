@@ -30,11 +30,11 @@ class _Node:
     visits: int = 0
     value: float = 0.0
 
-    def best_child(self) -> _Node:
-        """The child with the highest upper confidence bound."""
+    def best_child(self, children: list[_Node]) -> _Node:
+        """The one of these children with the highest upper confidence bound."""
         log_visits = math.log(self.visits)
         return max(
-            self.children,
+            children,
             key=lambda child: (
                 child.value / child.visits + EXPLORATION * math.sqrt(log_visits / child.visits)
             ),
@@ -74,11 +74,13 @@ class MonteCarloPolicy:
         self, game: Game[Any], root: _Node, sample: MatchState, seat: int, rng: SeededRandom
     ) -> None:
         node, match = root, sample
-        while not node.untried and node.children:
-            node = node.best_child()
+        untried, children = _choices(game, node, match)
+        while not untried and children:
+            node = node.best_child(children)
             match = step(game, match, node.mover or 0, node.action) if node.action else match
-        if node.untried and node.seat is not None:
-            action = node.untried.pop(rng.randrange(len(node.untried)))
+            untried, children = _choices(game, node, match)
+        if untried and node.seat is not None:
+            action = untried.pop(rng.randrange(len(untried)))
             match = step(game, match, node.seat, action)
             nxt = acting_seat(game, match, seat)
             untried = [] if nxt is None else game.legal_actions(match.data, nxt)
@@ -91,6 +93,16 @@ class MonteCarloPolicy:
             if node.mover is not None:
                 node.value += scores[node.mover]
             node = node.parent  # type: ignore[assignment]
+
+
+def _choices(game: Game[Any], node: _Node, match: MatchState) -> tuple[list[Action], list[_Node]]:
+    """A node's untried actions and children; with hidden information, those legal in `match`."""
+    if not game.hidden_information or node.parent is None or node.seat is None:
+        return node.untried, node.children
+    legal = game.legal_actions(match.data, node.seat)
+    children = [child for child in node.children if child.action in legal]
+    tried = [child.action for child in children]
+    return [action for action in legal if action not in tried], children
 
 
 def _rollout(game: Game[Any], match: MatchState, rng: SeededRandom) -> MatchState:

@@ -1,0 +1,233 @@
+"""Leave and replace: a lost seat pauses the match; the first remaining person's answer wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from gamerooms.rooms.errors import MatchPaused, NotAuthorized, Refusal
+from gamerooms.rooms.live import ACTIVE, FINISHED, PAUSED
+from gamerooms.rooms.pauses import NotPaused
+from gamerooms.rooms.rendering import Reply
+from tests.unit.rooms.services import (
+    BOT_DELAY,
+    DECIDE,
+    Heard,
+    Process,
+    advance,
+    at,
+    bot,
+    human,
+    process,
+    start,
+)
+
+ABANDONED = {"winners": [], "scores": None, "reason": "abandoned"}
+
+
+@pytest.fixture
+def proc() -> Process:
+    return process()
+
+
+async def paused(
+    proc: Process, seat: int = 1, game: str = "tictactoe", seats: int = 2
+) -> tuple[str, Heard]:
+    """A match of `seats` people in which `seat` just left; nothing heard yet."""
+    match_id, heard = await start(proc, game, [human(index) for index in range(seats)])
+    match = await proc.pauses.lose_seat(match_id, seat, "left")
+    assert match.status == PAUSED
+    assert heard.take() == [
+        {
+            "type": "match.paused",
+            "seat": seat,
+            "reason": "left",
+            "options": ["replace_with_bot", "end"],
+            "decide_by": at(proc, DECIDE),
+        }
+    ]
+    return match_id, heard
+
+
+async def test_actions_are_refused_while_paused(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    for seat in (0, 1):
+        with pytest.raises(MatchPaused) as refused:
+            await proc.matches.act(match_id, seat, "place", {"cell": 4})
+        assert refused.value.code == "match_paused"
+    match = await proc.matches.get(match_id)
+    assert match.version == 0 and match.status == PAUSED
+    assert heard.frames() == []
+
+
+async def test_chat_goes_on_while_paused(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    await proc.matches.chat(match_id, human(0), "bot please")
+    (line,) = heard.take()
+    assert line["type"] == "match.chat" and line["text"] == "bot please"
+
+
+async def test_replace_with_bot_resumes_with_a_bot_that_moves_on_its_turn(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)], {"bot_level": "easy"})
+    await proc.matches.act(match_id, 0, "place", {"cell": 4})
+    await proc.pauses.lose_seat(match_id, 1, "left")
+    heard.take()
+    await proc.pauses.replace_with_bot(match_id, 1, 0, Reply("asker", "r1"))
+    match = await proc.matches.get(match_id)
+    assert match.status == ACTIVE and match.pause is None
+    player = match.players[1]
+    assert player["bot"] is True and player["level"] == "easy" and player["id"] != human(1)["id"]
+    resumed = {"type": "match.resumed", "seat": 1, "player": player}
+    assert heard.frames("0") == [resumed]
+    assert heard.frames("0", token="asker") == [resumed | {"id": "r1"}]
+    assert heard.frames("1") == [resumed] and heard.frames("p") == [resumed]
+    assert heard.closed("1") == [4009]  # a socket left open for the seat is the bot's no more
+    assert heard.closed("0") == heard.closed("p") == []
+    heard.take()
+
+    assert await advance(proc, BOT_DELAY) == 1
+    (update,) = heard.take()
+    assert update["type"] == "match.update" and update["seat"] == 1 and update["version"] == 2
+    assert update["turn"]["seats"] == [0]
+    assert [entry[1] for entry in proc.journal.log(match_id)] == [0, 1]
+
+
+async def test_end_finishes_the_match_abandoned(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    await proc.pauses.end(match_id, 0, Reply("asker", 9))
+    (final,) = heard.frames("1")
+    assert final["type"] == "match.update"
+    assert final["status"] == FINISHED and final["result"] == ABANDONED
+    assert final["turn"] == {"seats": [], "deadline": None}
+    assert final["seat"] == 1 and final["events"] == [{"type": "abandoned", "seat": 1}]
+    assert heard.frames("0", token="asker")[0]["id"] == 9
+    match = await proc.matches.get(match_id)
+    assert match.status == FINISHED and match.pause is None
+    assert proc.journal.finished[match_id] == (ABANDONED, 0)
+    heard.take()
+    await advance(proc, DECIDE)
+    assert heard.frames() == []  # no bot is put in afterwards
+
+
+async def test_the_first_answer_wins(proc: Process) -> None:
+    match_id, heard = await paused(proc, seat=2, game="relay", seats=3)
+    await proc.pauses.replace_with_bot(match_id, 2, 0)
+    with pytest.raises(NotPaused) as second:
+        await proc.pauses.end(match_id, 1)
+    assert second.value.code == "illegal_action"
+    with pytest.raises(NotPaused):
+        await proc.pauses.replace_with_bot(match_id, 2, 1)
+    assert heard.types() == ["match.resumed"]
+    assert (await proc.matches.get(match_id)).status == ACTIVE
+
+
+async def test_an_end_then_a_replace_the_end_wins(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    await proc.pauses.end(match_id, 0)
+    with pytest.raises(NotPaused):
+        await proc.pauses.replace_with_bot(match_id, 1, 0)
+    with pytest.raises(NotPaused):
+        await proc.pauses.end(match_id, 0)
+    assert heard.types() == ["match.update"]
+
+
+async def test_answers_when_nothing_is_paused_are_refused(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    with pytest.raises(NotPaused):
+        await proc.pauses.replace_with_bot(match_id, 1, 0)
+    with pytest.raises(NotPaused):
+        await proc.pauses.end(match_id, 0)
+    assert heard.frames() == []
+
+
+async def test_the_paused_seat_may_not_answer(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    with pytest.raises(NotAuthorized):
+        await proc.pauses.replace_with_bot(match_id, 1, 1)
+    with pytest.raises(NotAuthorized):
+        await proc.pauses.end(match_id, 1)
+    assert heard.frames() == []
+    assert (await proc.matches.get(match_id)).status == PAUSED
+
+
+async def test_a_bot_seat_may_not_answer(proc: Process) -> None:
+    match_id, heard = await start(proc, "relay", [human(0), human(1), bot()])
+    await proc.pauses.lose_seat(match_id, 0, "left")
+    heard.take()
+    with pytest.raises(NotAuthorized):
+        await proc.pauses.replace_with_bot(match_id, 0, 2)
+    with pytest.raises(NotAuthorized):
+        await proc.pauses.end(match_id, 2)
+    assert heard.frames() == []
+    await proc.pauses.end(match_id, 1)
+    assert heard.frames()[0]["result"] == ABANDONED
+
+
+async def test_only_the_paused_seat_can_be_replaced(proc: Process) -> None:
+    match_id, heard = await paused(proc, seat=1, game="relay", seats=3)
+    with pytest.raises(Refusal, match="seat"):
+        await proc.pauses.replace_with_bot(match_id, 2, 0)
+    assert heard.frames() == []
+    match = await proc.matches.get(match_id)
+    assert match.status == PAUSED and not match.is_bot(2)
+
+
+async def test_no_answer_by_decide_by_puts_a_bot_in(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    assert await advance(proc, DECIDE - 1) == 0
+    assert await advance(proc, 1) == 1
+    (resumed,) = heard.take()
+    match = await proc.matches.get(match_id)
+    assert resumed == {"type": "match.resumed", "seat": 1, "player": match.players[1]}
+    assert match.is_bot(1) and match.players[1]["level"] == "random"
+    assert match.status == ACTIVE
+
+
+async def test_a_refused_answer_does_not_stop_the_decision_timer(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    with pytest.raises(NotAuthorized):
+        await proc.pauses.end(match_id, 1)
+    with pytest.raises(Refusal):
+        await proc.pauses.replace_with_bot(match_id, 0, 0)
+    await advance(proc, DECIDE)
+    assert heard.types() == ["match.resumed"]
+    assert (await proc.matches.get(match_id)).is_bot(1)
+
+
+async def test_an_answer_stops_the_decision_timer(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    await proc.pauses.replace_with_bot(match_id, 1, 0)
+    heard.take()
+    await advance(proc, DECIDE)
+    assert heard.frames() == []
+
+
+async def test_losing_the_only_person_ends_the_match(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), bot()])
+    match = await proc.pauses.lose_seat(match_id, 0, "left")
+    assert match.status == FINISHED and match.core.result is not None
+    (final,) = heard.take()
+    assert final["type"] == "match.update" and final["result"] == ABANDONED
+    assert "match.paused" not in heard.types()
+    await advance(proc, DECIDE + BOT_DELAY)
+    assert heard.frames() == []
+
+
+async def test_the_last_person_leaving_a_paused_match_ends_it(proc: Process) -> None:
+    match_id, heard = await paused(proc, seat=0)
+    match = await proc.pauses.lose_seat(match_id, 1, "left")
+    assert match.status == FINISHED
+    (final,) = heard.take()
+    assert final["type"] == "match.update" and final["result"] == ABANDONED
+    await advance(proc, DECIDE)
+    assert heard.frames() == []
+
+
+async def test_losing_a_seat_of_a_finished_match_changes_nothing(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    for index, cell in enumerate([0, 3, 1, 4, 2]):
+        await proc.matches.act(match_id, index % 2, "place", {"cell": cell})
+    heard.take()
+    match = await proc.pauses.lose_seat(match_id, 1, "left")
+    assert match.status == FINISHED and match.core.result is not None
+    assert match.core.result.reason == "win"
+    assert heard.frames() == []
