@@ -1,8 +1,8 @@
 """Bundled Django settings for `gamerooms serve`: SQLite under the data folder, in-process state.
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_REDIS_PREFIX,
-GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
-and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV`, and
+GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
+games), and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV`, and
 GAMEROOMS_<X> for the frame limits named in `_LIMITS_FROM_ENV` (see gamerooms.conf).
 """
 

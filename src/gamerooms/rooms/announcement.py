@@ -31,7 +31,8 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     in `close` (EVERYONE: all of them) is closed with `close_code`, except the one whose token is
     `keep` — after its frame if the close moves it on (4001), else without one. When `before`
     is set, only sockets that claimed their place at a generation below it close: a newer claim,
-    or one still being made, may be announced after an older one. Keys in `skip` get nothing. `subject` carries facts for recipients that filter (the lobby).
+    or one still being made, may be announced after an older one. Keys in `skip` get nothing.
+    `subject` carries facts for recipients that filter (the lobby).
     """
 
     version: int = 0
