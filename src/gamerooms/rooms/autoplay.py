@@ -51,16 +51,17 @@ class Autoplay:
 
     async def _clock_ran_out(self, key: str, payload: bytes) -> None:
         match_id, _, version_text = key.partition("/")
-        match = await self._matches.get(match_id)
+        match, version = await self._matches.get(match_id), int(version_text)
         for seat in match.turn_seats():
-            if match.is_bot(seat) or not _waits_for(match, seat, int(version_text)):
+            if match.is_bot(seat) or not _waits_for(match, seat, version):
                 continue
             after = await self._play(match, seat, timed_out=True)
             if after is None:
                 return
             if after.timeouts_of(seat) >= match.options.max_timeouts and not after.finished:
                 await self._pauses.lose_seat(match_id, seat, "timeout")
-            return
+                return
+            match, version = after, after.version
 
     async def _play(self, match: LiveMatch, seat: int, timed_out: bool) -> LiveMatch | None:
         """Play the bot's move for this seat; None if the match moved on meanwhile."""

@@ -59,6 +59,7 @@ class Envelope(msgspec.Struct, omit_defaults=True):
     deadline: float | None = None
     timeouts: list[int] = []
     pause: Pause | None = None
+    lost: list[Pause] = []
 
 
 _envelope_decoder = msgspec.json.Decoder(Envelope)
@@ -79,6 +80,8 @@ class LiveMatch:
     deadline: float | None = None
     timeouts: list[int] = field(default_factory=list)
     pause: Pause | None = None
+    lost: list[Pause] = field(default_factory=list)
+    """Seats lost while the match was paused for another: decided on one after the other."""
 
     @property
     def version(self) -> int:
@@ -150,6 +153,7 @@ class LiveMatch:
             self.deadline,
             self.timeouts,
             self.pause,
+            self.lost,
         )
         return msgspec.json.encode(envelope)
 
@@ -170,4 +174,5 @@ def decode_live(blob: bytes, revision: int, games: GameRegistry) -> LiveMatch:
         envelope.deadline,
         envelope.timeouts,
         envelope.pause,
+        envelope.lost,
     )

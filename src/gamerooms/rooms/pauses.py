@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from gamerooms.engine import IllegalAction, Result
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
-from gamerooms.protocol.frames import PauseReason
+from gamerooms.protocol.frames import PauseReason, frame
 from gamerooms.rooms.announcement import EVERYONE, Announcement
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotAuthorized, Refusal
 from gamerooms.rooms.live import ACTIVE, FINISHED, PAUSED, LiveMatch, Pause
-from gamerooms.rooms.matches import Change, MatchService
-from gamerooms.rooms.rendering import Reply, update_frames
+from gamerooms.rooms.matches import Change, MatchService, Mutation
+from gamerooms.rooms.rendering import Reply, turn_of, update_frames
 from gamerooms.rooms.timers import Timers
 
 DECIDE_TIMER = "decide"
@@ -26,7 +28,8 @@ class NotPaused(Refusal):
 
 
 class Pauses:
-    """Pauses a match when a seat is lost; applies the first answer, or a bot by default."""
+    """Pauses a match when a seat is lost; applies the first answer, or a bot by default. A
+    seat lost while the match waits for another is decided on next."""
 
     def __init__(self, matches: MatchService, timers: Timers, decide_seconds: float) -> None:
         self._matches = matches
@@ -36,26 +39,21 @@ class Pauses:
 
     async def lose_seat(self, match_id: str, seat: int, reason: PauseReason) -> LiveMatch:
         """Pause for the others to decide, or end the match when no person is left to."""
-        now = self._matches.clock.now()
-        decide_by = now + self._decide_seconds
 
         def mutate(match: LiveMatch) -> Change:
             if match.finished:
                 return Change(match)
-            lost = {seat} if match.pause is None else {seat, match.pause.seat}
-            if not [human for human in match.humans() if human not in lost]:
+            waiting = [] if match.pause is None else [match.pause, *match.lost]
+            gone = {seat} | {pause.seat for pause in waiting}
+            if not [human for human in match.humans() if human not in gone]:
                 return _ended(match, seat, "abandoned")
-            if match.status != ACTIVE:
+            if seat in {pause.seat for pause in waiting}:
                 return Change(match)
-            pause = Pause(seat, reason, decide_by)
-            after = match.changed(status=PAUSED, pause=pause, deadline=None)
-            paused = frames.match_paused(seat, reason, frames.iso(decide_by))
-            return Change(after, [Announcement(frames={EVERYONE: paused})])
+            if match.pause is not None:
+                return Change(match.changed(lost=[*match.lost, Pause(seat, reason, 0.0)]))
+            return self._pause(match, Pause(seat, reason, 0.0), [])
 
-        after = await self._matches.update(match_id, mutate)
-        if after.status == PAUSED:
-            await self._timers.set(DECIDE_TIMER, match_id, self._decide_seconds)
-        return after
+        return await self._settle(match_id, mutate)
 
     async def replace_with_bot(
         self, match_id: str, seat: int, answering: int | None, reply: Reply | None = None
@@ -67,19 +65,12 @@ class Pauses:
             if seat != pause.seat:
                 raise Refusal(f"seat: seat {pause.seat} is the one waiting for a decision")
             bot = bot_player(match.options.bot_level, seat + 1)
-            players = list(match.players)
-            players[seat] = bot
-            after = match.changed(players=players, status=ACTIVE, pause=None)
-            after = after.with_timeouts(seat, 0)
-            after = after.changed(deadline=after.next_deadline(self._matches.clock.now()))
-            resumed = Announcement(frames={EVERYONE: frames.match_resumed(seat, bot)})
-            if reply is not None:
-                resumed.reply_to, resumed.request_id = reply.token, reply.request_id
+            change = self._resume(match, seat, bot, reply)
             replaced = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED)
-            return Change(after, [resumed, replaced])
+            change.announcements.insert(1, replaced)
+            return change
 
-        await self._matches.update(match_id, mutate)
-        await self._timers.cancel(DECIDE_TIMER, match_id)
+        await self._settle(match_id, mutate)
 
     async def end(self, match_id: str, answering: int, reply: Reply | None = None) -> None:
         """End the paused match: finished, reason `abandoned`."""
@@ -92,8 +83,7 @@ class Pauses:
                     announcement.reply_to, announcement.request_id = reply.token, reply.request_id
             return change
 
-        await self._matches.update(match_id, mutate)
-        await self._timers.cancel(DECIDE_TIMER, match_id)
+        await self._settle(match_id, mutate)
 
     async def welcome_back(self, match_id: str, seat: int) -> None:
         """The paused seat's own player came back before anyone decided: go on with them."""
@@ -101,14 +91,43 @@ class Pauses:
         def mutate(match: LiveMatch) -> Change:
             if match.pause is None or match.pause.seat != seat:
                 return Change(match)
-            after = match.changed(status=ACTIVE, pause=None).with_timeouts(seat, 0)
-            after = after.changed(deadline=after.next_deadline(self._matches.clock.now()))
-            resumed = frames.match_resumed(seat, match.players[seat])
-            return Change(after, [Announcement(frames={EVERYONE: resumed})])
+            return self._resume(match, seat, match.players[seat], None)
 
+        await self._settle(match_id, mutate)
+
+    async def _settle(self, match_id: str, mutate: Mutation) -> LiveMatch:
+        """Commit a change, then keep the decision timer in step with the pause it leaves."""
         after = await self._matches.update(match_id, mutate)
-        if after.status == ACTIVE:
+        if after.status == PAUSED and after.pause is not None:
+            delay = after.pause.decide_by - self._matches.clock.now()
+            await self._timers.set(DECIDE_TIMER, match_id, delay)
+        else:
             await self._timers.cancel(DECIDE_TIMER, match_id)
+        return after
+
+    def _pause(self, match: LiveMatch, pause: Pause, lost: list[Pause]) -> Change:
+        decide_by = self._matches.clock.now() + self._decide_seconds
+        pause = Pause(pause.seat, pause.reason, decide_by)
+        after = match.changed(status=PAUSED, pause=pause, lost=lost, deadline=None)
+        paused = frames.match_paused(pause.seat, pause.reason, frames.iso(decide_by))
+        return Change(after, [Announcement(frames={EVERYONE: paused})])
+
+    def _resume(
+        self, match: LiveMatch, seat: int, player: dict[str, Any], reply: Reply | None
+    ) -> Change:
+        """The seat goes on with `player`; then the next lost seat's pause, if any."""
+        players = list(match.players)
+        players[seat] = player
+        after = match.changed(players=players, status=ACTIVE, pause=None).with_timeouts(seat, 0)
+        after = after.changed(deadline=after.next_deadline(self._matches.clock.now()))
+        text = frame("match.resumed", seat=seat, player=player, turn=turn_of(after))
+        resumed = Announcement(frames={EVERYONE: text})
+        if reply is not None:
+            resumed.reply_to, resumed.request_id = reply.token, reply.request_id
+        if not after.lost:
+            return Change(after, [resumed])
+        following = self._pause(after, after.lost[0], after.lost[1:])
+        return Change(following.after, [resumed, *following.announcements])
 
     async def _undecided(self, match_id: str, payload: bytes) -> None:
         match = await self._matches.get(match_id)

@@ -76,7 +76,8 @@ async def test_replace_with_bot_resumes_with_a_bot_that_moves_on_its_turn(proc: 
     assert match.status == ACTIVE and match.pause is None
     player = match.players[1]
     assert player["bot"] is True and player["level"] == "easy" and player["id"] != human(1)["id"]
-    resumed = {"type": "match.resumed", "seat": 1, "player": player}
+    turn = {"seats": [1], "deadline": None}
+    resumed = {"type": "match.resumed", "seat": 1, "player": player, "turn": turn}
     assert heard.frames("0") == [resumed]
     assert heard.frames("0", token="asker") == [resumed | {"id": "r1"}]
     assert heard.frames("1") == [resumed] and heard.frames("p") == [resumed]
@@ -177,7 +178,12 @@ async def test_no_answer_by_decide_by_puts_a_bot_in(proc: Process) -> None:
     assert await advance(proc, 1) == 1
     (resumed,) = heard.take()
     match = await proc.matches.get(match_id)
-    assert resumed == {"type": "match.resumed", "seat": 1, "player": match.players[1]}
+    assert resumed == {
+        "type": "match.resumed",
+        "seat": 1,
+        "player": match.players[1],
+        "turn": {"seats": match.turn_seats(), "deadline": None},
+    }
     assert match.is_bot(1) and match.players[1]["level"] == "random"
     assert match.status == ACTIVE
 
@@ -231,3 +237,27 @@ async def test_losing_a_seat_of_a_finished_match_changes_nothing(proc: Process) 
     assert match.status == FINISHED and match.core.result is not None
     assert match.core.result.reason == "win"
     assert heard.frames() == []
+
+
+async def test_a_seat_lost_during_a_pause_is_decided_on_next(proc: Process) -> None:
+    match_id, heard = await paused(proc, seat=1, game="relay", seats=3)
+    after = await proc.pauses.lose_seat(match_id, 2, "left")
+    assert after.status == PAUSED and after.pause is not None and after.pause.seat == 1
+    assert [pause.seat for pause in after.lost] == [2]
+    assert heard.take() == []
+    await proc.pauses.replace_with_bot(match_id, 1, 0)
+    assert heard.types() == ["match.resumed", "match.paused"]
+    match = await proc.matches.get(match_id)
+    assert match.is_bot(1) and match.status == PAUSED
+    assert match.pause is not None and match.pause.seat == 2 and match.lost == []
+    assert await advance(proc, DECIDE) == 1
+    match = await proc.matches.get(match_id)
+    assert match.is_bot(2) and match.status == ACTIVE
+
+
+async def test_the_last_person_left_while_others_wait_ends_the_match(proc: Process) -> None:
+    match_id, _ = await paused(proc, seat=1, game="relay", seats=3)
+    await proc.pauses.lose_seat(match_id, 2, "left")
+    after = await proc.pauses.lose_seat(match_id, 0, "left")
+    assert after.status == FINISHED and after.core.result is not None
+    assert after.core.result.to_dict() == ABANDONED

@@ -10,8 +10,8 @@ from gamerooms.games.magnate.state import MagnateState
 
 T = TypeVar("T")
 
-
 _GROUP_PICKERS = {square: itemgetter(*GROUPS[SQUARES[square].group]) for square in PROPERTIES}
+"""Per property: what picks its group's entries out of a per-square list (every group has 2+)."""
 
 
 def across_group(values: list[T], square: int) -> tuple[T, ...]:
@@ -71,7 +71,8 @@ def net_worth(state: MagnateState, seat: int) -> int:
     return worth
 
 
-def _not_yours(state: MagnateState, seat: int, square: int) -> str | None:
+def why_not_yours(state: MagnateState, seat: int, square: int) -> str | None:
+    """Why `square` is not a property of `seat`, or None if it is."""
     if SQUARES[square].group < 0:
         return f"square {square} is not a property"
     if state.owner[square] != seat:
@@ -80,10 +81,7 @@ def _not_yours(state: MagnateState, seat: int, square: int) -> str | None:
 
 
 def why_not_build(state: MagnateState, seat: int, square: int) -> str | None:
-    """Why `seat` may not build a house on `square` now, or None if it may."""
-    problem = _not_yours(state, seat, square)
-    if problem is not None:
-        return problem
+    """Why `seat` may not build a house on its property `square` now, or None if it may."""
     lot, houses = SQUARES[square], state.houses[square]
     if not owns_group(state, seat, square):
         return f"building needs the whole {GROUP_NAMES[lot.group]} group"
@@ -99,10 +97,7 @@ def why_not_build(state: MagnateState, seat: int, square: int) -> str | None:
 
 
 def why_not_sell(state: MagnateState, seat: int, square: int) -> str | None:
-    """Why `seat` may not sell a house of `square` now, or None if it may."""
-    problem = _not_yours(state, seat, square)
-    if problem is not None:
-        return problem
+    """Why `seat` may not sell a house of its property `square` now, or None if it may."""
     houses = state.houses[square]
     if houses == 0:
         return f"{SQUARES[square].name} has no house"
@@ -112,10 +107,7 @@ def why_not_sell(state: MagnateState, seat: int, square: int) -> str | None:
 
 
 def why_not_mortgage(state: MagnateState, seat: int, square: int) -> str | None:
-    """Why `seat` may not mortgage `square` now, or None if it may."""
-    problem = _not_yours(state, seat, square)
-    if problem is not None:
-        return problem
+    """Why `seat` may not mortgage its property `square` now, or None if it may."""
     if state.mortgaged[square]:
         return f"{SQUARES[square].name} is mortgaged already"
     if max(across_group(state.houses, square)) > 0:
@@ -124,10 +116,7 @@ def why_not_mortgage(state: MagnateState, seat: int, square: int) -> str | None:
 
 
 def why_not_unmortgage(state: MagnateState, seat: int, square: int) -> str | None:
-    """Why `seat` may not lift the mortgage on `square` now, or None if it may."""
-    problem = _not_yours(state, seat, square)
-    if problem is not None:
-        return problem
+    """Why `seat` may not lift the mortgage on its property `square`, or None if it may."""
     if not state.mortgaged[square]:
         return f"{SQUARES[square].name} is not mortgaged"
     cost = unmortgage_cost(square)

@@ -13,6 +13,10 @@ from gamerooms.games.magnate.assets import (
     owns_group,
     rent,
     unmortgage_cost,
+    why_not_build,
+    why_not_mortgage,
+    why_not_sell,
+    why_not_unmortgage,
 )
 from gamerooms.games.magnate.board import PROPERTIES, SQUARES
 from gamerooms.games.magnate.state import BANK, MagnateState, Phase
@@ -34,8 +38,10 @@ class EasyPolicy:
 
     def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
         """A random legal action (every name equally likely, so turns do end)."""
-        rng = decision_rng(match, seat)
         legal = game.legal_actions(match.data, seat)
+        if len(legal) == 1:
+            return legal[0]
+        rng = decision_rng(match, seat)
         name = rng.choice(list(dict.fromkeys(action.name for action in legal)))
         return rng.choice([action for action in legal if action.name == name])
 
@@ -45,19 +51,15 @@ class HardPolicy:
     least useful assets first when in debt, and goes bankrupt only when it cannot pay."""
 
     def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
-        """The hard bot's move."""
+        """The hard bot's move (always a legal one, by the same rules `legal_actions` uses)."""
         state: MagnateState = match.data
-        legal = game.legal_actions(state, seat)
         if state.phase is Phase.ROLL:
-            chosen = _leave_jail(state, seat, legal)
-        elif state.phase is Phase.BUY:
-            wanted = _worth_buying(state, seat, state.position[seat])
-            chosen = _named(legal, "buy") if wanted else None
-        elif state.phase is Phase.BUILD:
-            chosen = _improve(state, seat, legal)
-        else:
-            chosen = _raise_money(state, seat, legal)
-        return chosen or _fallback(legal)
+            return _plain(_jail_move(state, seat))
+        if state.phase is Phase.BUY:
+            return _plain("buy" if _worth_buying(state, seat, state.position[seat]) else "decline")
+        if state.phase is Phase.BUILD:
+            return _improve(state, seat) or _plain("end_turn")
+        return _raise_money(state, seat) or _plain("declare_bankruptcy")
 
 
 def reserve(state: MagnateState, seat: int) -> int:
@@ -79,33 +81,25 @@ def liquidation_value(state: MagnateState, seat: int) -> int:
     return cash
 
 
-def _named(legal: list[Action], name: str) -> Action | None:
-    return next((action for action in legal if action.name == name), None)
+def _plain(name: str) -> Action:
+    return Action(name=name, data={})
 
 
-def _on(legal: list[Action], name: str) -> list[int]:
-    return [action.data["property"] for action in legal if action.name == name]
+def _on(name: str, square: int) -> Action:
+    return Action(name=name, data={"property": square})
 
 
-def _fallback(legal: list[Action]) -> Action:
-    """The move that ends a phase: roll, decline, end the turn, or give up."""
-    for name in ("roll", "decline", "end_turn", "declare_bankruptcy"):
-        action = _named(legal, name)
-        if action is not None:
-            return action
-    return legal[0]
-
-
-def _leave_jail(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+def _jail_move(state: MagnateState, seat: int) -> str:
     """Out of jail early while there is still property to buy, else sit and roll."""
-    card = _named(legal, "use_card")
-    if card is not None:
-        return card
+    if not state.jail[seat]:
+        return "roll"
+    if state.cards[seat]:
+        return "use_card"
     unsold = sum(state.owner[square] == BANK for square in PROPERTIES)
     spare = state.cash[seat] - state.jail_fine
     if unsold >= OPEN_BOARD and spare >= reserve(state, seat):
-        return _named(legal, "pay_fine")
-    return None
+        return "pay_fine"
+    return "roll"
 
 
 def _worth_buying(state: MagnateState, seat: int, square: int) -> bool:
@@ -119,20 +113,25 @@ def _worth_buying(state: MagnateState, seat: int, square: int) -> bool:
     return spare >= reserve(state, seat)
 
 
-def _improve(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+def _improve(state: MagnateState, seat: int) -> Action | None:
     """Lift mortgages on whole groups first, then build where a house adds most rent per cost."""
-    unmortgages, builds = _on(legal, "unmortgage"), _on(legal, "build")
+    mine = holdings(state, seat)
+    unmortgages = [
+        square
+        for square in mine
+        if why_not_unmortgage(state, seat, square) is None and owns_group(state, seat, square)
+    ]
+    builds = [square for square in mine if why_not_build(state, seat, square) is None]
     if not unmortgages and not builds:
         return None
     spare = state.cash[seat] - reserve(state, seat)
     for square in unmortgages:
-        if owns_group(state, seat, square) and unmortgage_cost(square) <= spare:
-            return Action(name="unmortgage", data={"property": square})
-    builds = [square for square in builds if SQUARES[square].house_cost <= spare]
-    if not builds:
+        if unmortgage_cost(square) <= spare:
+            return _on("unmortgage", square)
+    affordable = [square for square in builds if SQUARES[square].house_cost <= spare]
+    if not affordable:
         return None
-    best = max(builds, key=lambda square: _house_gain(state, square))
-    return Action(name="build", data={"property": best})
+    return _on("build", max(affordable, key=lambda square: _house_gain(state, square)))
 
 
 def _house_gain(state: MagnateState, square: int) -> float:
@@ -141,21 +140,22 @@ def _house_gain(state: MagnateState, square: int) -> float:
     return (lot.rents[state.houses[square] + 1] - rent(state, square)) / lot.house_cost
 
 
-def _raise_money(state: MagnateState, seat: int, legal: list[Action]) -> Action | None:
+def _raise_money(state: MagnateState, seat: int) -> Action | None:
     """Give up if the debt is beyond reach; else mortgage loose properties, then sell houses,
     then mortgage the rest."""
     if liquidation_value(state, seat) < state.debt:
         return None
-    mortgages = sorted(_on(legal, "mortgage"), key=lambda square: SQUARES[square].price)
+    mine = holdings(state, seat)
+    mortgages = [square for square in mine if why_not_mortgage(state, seat, square) is None]
+    mortgages.sort(key=lambda square: SQUARES[square].price)
     loose = [square for square in mortgages if not owns_group(state, seat, square)]
     if loose:
-        return Action(name="mortgage", data={"property": loose[0]})
-    sales = _on(legal, "sell_house")
+        return _on("mortgage", loose[0])
+    sales = [square for square in mine if why_not_sell(state, seat, square) is None]
     if sales:
-        cheapest = min(sales, key=lambda square: _house_loss(state, square))
-        return Action(name="sell_house", data={"property": cheapest})
+        return _on("sell_house", min(sales, key=lambda square: _house_loss(state, square)))
     if mortgages:
-        return Action(name="mortgage", data={"property": mortgages[0]})
+        return _on("mortgage", mortgages[0])
     return None
 
 

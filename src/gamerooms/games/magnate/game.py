@@ -22,14 +22,11 @@ from gamerooms.games.magnate.assets import (
     mortgage_value,
     net_worth,
     unmortgage_cost,
-    why_not_build,
-    why_not_mortgage,
-    why_not_sell,
-    why_not_unmortgage,
 )
 from gamerooms.games.magnate.board import SQUARES
 from gamerooms.games.magnate.bots import EasyPolicy, HardPolicy
 from gamerooms.games.magnate.legality import (
+    allow_on,
     check,
     legal_actions,
     require,
@@ -149,9 +146,8 @@ class Magnate(Game[MagnateState]):
     @action("build", data=PropertyChoice)
     def build(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Put a house on a property of a whole group the seat owns (building evenly)."""
-        require(state, "build")
+        allow_on(state, "build", data.property)
         square, seat = data.property, state.current
-        check(why_not_build(state, seat, square))
         state.cash[seat] -= SQUARES[square].house_cost
         state.houses[square] += 1
         ctx.emit(
@@ -161,9 +157,8 @@ class Magnate(Game[MagnateState]):
     @action("sell_house", data=PropertyChoice)
     def sell_house(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Sell a house back to the bank at half its cost (selling evenly)."""
-        require(state, "sell_house")
+        allow_on(state, "sell_house", data.property)
         square, seat = data.property, state.current
-        check(why_not_sell(state, seat, square))
         state.cash[seat] += house_sale(square)
         state.houses[square] -= 1
         ctx.emit(
@@ -175,9 +170,8 @@ class Magnate(Game[MagnateState]):
     @action("mortgage", data=PropertyChoice)
     def mortgage(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Borrow half a property's price from the bank; it collects no rent until lifted."""
-        require(state, "mortgage")
+        allow_on(state, "mortgage", data.property)
         square, seat = data.property, state.current
-        check(why_not_mortgage(state, seat, square))
         state.cash[seat] += mortgage_value(square)
         state.mortgaged[square] = True
         ctx.emit({"type": "mortgaged", "seat": seat, "property": square})
@@ -187,9 +181,8 @@ class Magnate(Game[MagnateState]):
     @action("unmortgage", data=PropertyChoice)
     def unmortgage(self, state: MagnateState, data: PropertyChoice, ctx: ActionContext) -> None:
         """Repay a mortgage with 10% interest."""
-        require(state, "unmortgage")
+        allow_on(state, "unmortgage", data.property)
         square, seat = data.property, state.current
-        check(why_not_unmortgage(state, seat, square))
         state.cash[seat] -= unmortgage_cost(square)
         state.mortgaged[square] = False
         ctx.emit({"type": "unmortgaged", "seat": seat, "property": square})

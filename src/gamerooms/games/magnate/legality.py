@@ -11,6 +11,7 @@ from gamerooms.games.magnate.assets import (
     why_not_mortgage,
     why_not_sell,
     why_not_unmortgage,
+    why_not_yours,
 )
 from gamerooms.games.magnate.board import SQUARES
 from gamerooms.games.magnate.state import MagnateState, Phase
@@ -38,7 +39,7 @@ PROPERTY_CHECKS: dict[str, Check] = {
     "mortgage": why_not_mortgage,
     "unmortgage": why_not_unmortgage,
 }
-"""For each action on a property: why a seat may not take it on a square (None if it may)."""
+"""For each action on a property: why a seat may not take it on a square it owns (or None)."""
 
 
 PLAIN_ACTIONS: dict[Phase, tuple[str, ...]] = {
@@ -60,6 +61,13 @@ def check(problem: str | None) -> None:
     """Refuse with `problem`, if there is one."""
     if problem is not None:
         raise IllegalAction(problem)
+
+
+def allow_on(state: MagnateState, name: str, square: int) -> None:
+    """Refuse the property action `name` on `square` outside its phases or its rules."""
+    require(state, name)
+    seat = state.current
+    check(why_not_yours(state, seat, square) or PROPERTY_CHECKS[name](state, seat, square))
 
 
 def why_not_leave(state: MagnateState, name: str) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gamerooms.engine import ActionContext, SeededRandom
 from gamerooms.games.magnate.assets import holdings, house_sale, rent
 from gamerooms.games.magnate.board import CHANCE, JAIL, SIZE, SQUARES, Card, Effect, Kind
@@ -11,13 +9,13 @@ from gamerooms.games.magnate.state import BANK, MOVE, MagnateState, Phase
 
 
 def roll_dice(rng: SeededRandom) -> tuple[int, int]:
-    """Two dice."""
-    return rng.randint(1, 6), rng.randint(1, 6)
+    """Two dice (scaling `random()`, which is uniform to 2**-53 and cheaper than `randint`)."""
+    return 1 + int(6 * rng.random()), 1 + int(6 * rng.random())
 
 
 def draw_card(rng: SeededRandom) -> int:
     """The index of a chance card, drawn at random (the deck is never used up)."""
-    return rng.randrange(len(CHANCE))
+    return int(len(CHANCE) * rng.random())
 
 
 def after_landing(state: MagnateState) -> Phase:
@@ -55,6 +53,7 @@ def land(state: MagnateState, ctx: ActionContext) -> None:
 
 
 def _land_on_property(state: MagnateState, square: int, ctx: ActionContext) -> None:
+    """A bank property is for sale; another seat's earns it rent unless mortgaged."""
     owner = state.owner[square]
     if owner == BANK:
         state.phase = Phase.BUY
@@ -65,6 +64,7 @@ def _land_on_property(state: MagnateState, square: int, ctx: ActionContext) -> N
 
 
 def _draw_chance(state: MagnateState, ctx: ActionContext) -> None:
+    """Draw a chance card and do what it says."""
     seat = state.current
     index = draw_card(ctx.rng)
     card = CHANCE[index]
@@ -73,6 +73,7 @@ def _draw_chance(state: MagnateState, ctx: ActionContext) -> None:
 
 
 def _apply_card(state: MagnateState, card: Card, ctx: ActionContext) -> None:
+    """Do what a chance card says, for the seat in turn."""
     seat = state.current
     if card.effect is Effect.ADVANCE:
         advance(state, (card.value - state.position[seat]) % SIZE, ctx)
@@ -114,6 +115,7 @@ def take_roll(state: MagnateState, ctx: ActionContext) -> None:
 
 
 def _roll_in_jail(state: MagnateState, doubles: bool, ctx: ActionContext) -> None:
+    """Doubles free the seat; the third miss costs the fine; both then move by the dice."""
     seat = state.current
     if doubles:
         release(state, "doubles", ctx)
@@ -179,11 +181,11 @@ def pay(state: MagnateState, amount: int, to: int, reason: str, ctx: ActionConte
     state.cash[seat] -= amount
     if to != BANK:
         state.cash[to] += amount
-    event: dict[str, Any] = {"type": "paid", "seat": seat, "to": _party(to), "amount": amount}
-    ctx.emit({**event, "reason": reason})
+    ctx.emit({"type": "paid", "seat": seat, "to": _party(to), "amount": amount, "reason": reason})
 
 
 def _party(seat: int) -> int | None:
+    """A seat for an event: None for the bank."""
     return None if seat == BANK else seat
 
 

@@ -28,15 +28,21 @@ MOVE = "move"
 """The `resume` of a debt after which the seat moves by its dice (a jail fine it had to pay)."""
 
 
-class MagnateSettings(Settings, kw_only=True):
+class MagnateSettings(Settings):
     """How a match of Magnate is played."""
 
-    starting_money: Annotated[int, msgspec.Meta(ge=0, le=100_000)] = 1500
-    salary: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 200
+    starting_money: Annotated[
+        int, msgspec.Meta(ge=0, le=100_000, description="cash each seat starts with")
+    ] = 1500
+    salary: Annotated[
+        int, msgspec.Meta(ge=0, le=10_000, description="paid for passing or landing on Start")
+    ] = 200
     max_turns: Annotated[
         int, msgspec.Meta(ge=1, le=1000, description="rounds before the richest seat wins")
     ] = 60
-    jail_fine: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 50
+    jail_fine: Annotated[
+        int, msgspec.Meta(ge=0, le=10_000, description="what leaving jail early costs")
+    ] = 50
 
 
 class MagnateState(msgspec.Struct):
