@@ -1,0 +1,1 @@
+"""Load benchmarks of gamerooms against peer servers (see bench/README.md)."""

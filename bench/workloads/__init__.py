@@ -1,0 +1,1 @@
+"""The benchmark's workloads: relay, turns, idle and storm."""
