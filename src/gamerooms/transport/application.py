@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.runtime import current_runtime, shutdown_runtime
-from gamerooms.transport.types import ASGIApp, Receive, Scope, Send
+from gamerooms.transport.types import RAW_SEND, ASGIApp, Receive, Scope, Send
 
 
 class GameroomsApplication:
@@ -18,6 +18,7 @@ class GameroomsApplication:
         if scope["type"] == "http":
             await self._http(scope, receive, send)
         elif scope["type"] == "websocket":
+            scope[RAW_SEND] = send
             await self._websocket(scope, receive, send)
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)

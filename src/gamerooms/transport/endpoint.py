@@ -10,7 +10,7 @@ from gamerooms.runtime import Runtime, current_runtime
 from gamerooms.transport.auth import authenticate
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.socket import WebSocket
-from gamerooms.transport.types import Receive, Scope, Send
+from gamerooms.transport.types import RAW_SEND, Receive, Scope, Send
 
 
 class Endpoint:
@@ -26,7 +26,7 @@ class Endpoint:
             config.OVERSIZE_STRIKES,
             runtime.clock,
         )
-        socket = WebSocket(scope, receive, send, limits)
+        socket = WebSocket(scope, receive, scope.get(RAW_SEND, send), limits)
         if not await socket.accept():
             return
         player = await authenticate(scope)
