@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
+from gamerooms.persistence.group_commit import GroupCommit
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,6 @@ def _record_match(
             for seat, player in enumerate(players)
             if player["id"] in known
         )
-
-
-def _insert(match_id: str, entry: ActionEntry) -> None:
-    try:
-        _row(match_id, entry).save(force_insert=True)
-    except IntegrityError as exc:
-        raise StaleVersion(f"version {entry.version} is already recorded") from exc
 
 
 def _insert_many(rows: list[ActionRecord]) -> None:
@@ -113,6 +107,7 @@ class DatabaseJournal:
         self._flush_seconds = flush_seconds
         self._pending: list[ActionRecord] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._group = GroupCommit()
 
     async def match_created(
         self,
@@ -126,9 +121,9 @@ class DatabaseJournal:
         await sync_to_async(_record_match)(match_id, game, settings, players, seed)
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
-        """Insert the action now when the database is the durable copy."""
-        if self._write_ahead:
-            await sync_to_async(_insert)(match_id, entry)
+        """Insert the action now (in a group commit) when the database is the durable copy."""
+        if self._write_ahead and not await self._group.insert(_row(match_id, entry)):
+            raise StaleVersion(f"version {entry.version} is already recorded")
 
     async def committed(self, match_id: str, entry: ActionEntry) -> None:
         """Queue the action for the next batch when the store is the durable copy."""
