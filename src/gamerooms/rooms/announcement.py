@@ -50,10 +50,12 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
         """The frame this socket should receive, if any; a socket this announcement closes gets
         one only when the close moves it on (4001)."""
         key = socket.key
-        if key in self.skip or (self.close_code != CloseCode.MOVED and self.closes(socket)):
+        if (self.skip or self.close) and (
+            key in self.skip or (self.close_code != CloseCode.MOVED and self.closes(socket))
+        ):
             return None
         text = self.frames.get(key) or self.frames.get(EVERYONE)
-        if text is not None and socket.token == self.reply_to:
+        if self.reply_to is not None and text is not None and socket.token == self.reply_to:
             return with_request_id(text, self.request_id)
         return text
 

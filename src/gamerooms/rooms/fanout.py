@@ -100,17 +100,13 @@ class Fanout:
             while local.queue:
                 announcement = decode_announcement(local.queue.popleft())
                 for recipient in list(local.recipients):
-                    await self._deliver(recipient, announcement)
+                    try:
+                        await recipient.receive(announcement)
+                        if announcement.close and announcement.closes(recipient):
+                            await recipient.close(announcement.close_code)
+                    except Exception:
+                        log.exception("delivering an announcement to a socket failed")
         finally:
             local.draining = False
             if local.queue:
                 self._schedule(local)
-
-    @staticmethod
-    async def _deliver(recipient: Recipient, announcement: Announcement) -> None:
-        try:
-            await recipient.receive(announcement)
-            if announcement.closes(recipient):
-                await recipient.close(announcement.close_code)
-        except Exception:
-            log.exception("delivering an announcement to a socket failed")
