@@ -10,6 +10,7 @@ const PROFILE_KEY = "gamerooms.profile";
 const EMOJIS = ["🦊", "🐼", "🐸", "🐙", "🦄", "🐯", "🐵", "🐧", "🦉", "🐝", "🐢", "🦖"];
 const COLORS = ["#ff8800", "#e5484d", "#d6409f", "#8e4ec6", "#3e63dd", "#0090ff", "#12a594", "#30a46c", "#ffc53d", "#8d8d8d"];
 const MARKS = ["X", "O"];
+const MARK_COLORS = ["#3e63dd", "#e5484d"];
 
 /** What each error code means, in a player's words. */
 export const ERROR_TEXT = {
@@ -228,6 +229,7 @@ function landingPage() {
   nameInput.addEventListener("input", preview);
   preview();
   nameInput.focus();
+  $("landing-submit").disabled = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const name = nameInput.value.trim();
@@ -257,8 +259,8 @@ async function lobbyPage() {
   const gameInfo = new Map(games.map((game) => [game.name, game]));
   const titleOf = (name) => gameInfo.get(name)?.title || name;
   const gameOptions = games.map((game) => [game.name, game.title]);
-  fillSelect($("play-game"), gameOptions);
-  fillSelect($("create-game"), gameOptions);
+  fillSelect($("play-game"), gameOptions, gameInfo.has("tictactoe") ? "tictactoe" : undefined);
+  fillSelect($("create-game"), gameOptions, gameInfo.has("tictactoe") ? "tictactoe" : undefined);
   $("filter-game").append(...games.map((game) => h("option", { value: game.name }, game.title)));
 
   const renderRooms = () => {
@@ -401,6 +403,8 @@ async function lobbyPage() {
     show("lobby-view", false);
     matchView(matchId, { game: $("play-game").value });
   });
+  // Everything is wired up: the buttons may be used (they start disabled in the template).
+  for (const id of ["play-now", "join-code-button", "create-room-open"]) $(id).disabled = false;
   const wanted = new URLSearchParams(location.search).get("play");
   if (wanted && gameInfo.has(wanted)) {
     $("play-game").value = wanted;
@@ -471,8 +475,11 @@ async function roomPage(code) {
     const owner = room.owner_id === me.id;
     $("room-title").textContent = room.name;
     $("room-game").textContent = game ? game.title : room.game;
-    $("room-status-text").textContent =
-      room.status === "playing" ? "match in progress" : `${room.players.length}/${room.max_players} seated${room.private ? " · private" : ""}${room.has_password ? " · 🔒" : ""}`;
+    const facts = [`${room.players.length}/${room.max_players} seated`];
+    if (room.private) facts.push("private");
+    if (room.has_password) facts.push("🔒 password");
+    if (room.settings.turn_seconds) facts.push(`${room.settings.turn_seconds} s per turn`);
+    $("room-status-text").textContent = room.status === "playing" ? "match in progress" : facts.join(" · ");
     const botSeats = Math.max(0, Math.min(room.settings.target_players || 0, room.max_players) - room.players.length);
     const seats = room.players.map(({ player, ready }) =>
       h(
@@ -678,7 +685,6 @@ function matchView(matchId, { room = null, game = null } = {}) {
   if (location.pathname + location.search !== path) history.replaceState(null, "", path);
   document.title = "gamerooms: match";
   show("match-view");
-  const me = client.player;
   let gameInfo = null;
   client.games().then((games) => {
     gameInfo = games.find((entry) => entry.name === (client.matchSnapshot?.game || game)) || null;
@@ -697,10 +703,10 @@ function matchView(matchId, { room = null, game = null } = {}) {
         h(
           "li",
           {
-            class: [snap.turn.seats.includes(entry.seat) && snap.status === "active" ? "turn" : "", entry.connected || entry.player.bot ? "" : "away"].join(" "),
-            dataset: { testid: "match-player", seat: String(entry.seat), connected: String(entry.connected) },
+            class: [snap.turn.seats.includes(entry.seat) && snap.status === "active" ? "turn" : "", entry.seat in snap.away ? "away" : ""].join(" "),
+            dataset: { testid: "match-player", seat: String(entry.seat), away: String(entry.seat in snap.away) },
           },
-          snap.game === "tictactoe" ? h("span", { class: "mark", style: `color:${entry.player.avatar?.color}` }, MARKS[entry.seat] || "") : null,
+          snap.game === "tictactoe" ? h("span", { class: "mark", style: `color:${MARK_COLORS[entry.seat]}` }, MARKS[entry.seat] || "") : null,
           avatar(entry.player, "small"),
           h("span", {}, entry.player.name, entry.seat === snap.seat ? " (you)" : "", entry.player.bot ? " 🤖" : ""),
         ),
@@ -711,6 +717,7 @@ function matchView(matchId, { room = null, game = null } = {}) {
   const renderTurn = (snap) => {
     const text = $("turn-text");
     if (snap.status === "finished") text.textContent = "Game over";
+    else if (snap.seat === null) text.textContent = `Watching: ${snap.turn.seats.map(nameOf).join(" and ")} to play`;
     else if (snap.status === "paused") text.textContent = "Paused";
     else if (snap.turn.seats.includes(snap.seat)) text.textContent = "Your turn";
     else if (snap.turn.seats.length) text.textContent = `${snap.turn.seats.map(nameOf).join(" and ")}'s turn`;
@@ -726,13 +733,12 @@ function matchView(matchId, { room = null, game = null } = {}) {
     board.classList.toggle("my-turn", mayPlay);
     board.replaceChildren(
       ...cells.map((mark, index) => {
-        const owner = mark === null ? null : snap.players.find((player) => player.seat === mark);
         return h(
           "button",
           {
             type: "button",
             class: [fresh === index ? "fresh" : "", line && line.includes(index) ? "win" : ""].join(" "),
-            style: owner ? `color:${owner.player.avatar?.color}` : null,
+            style: mark === null ? null : `color:${MARK_COLORS[mark]}`,
             disabled: mark !== null || !mayPlay,
             "aria-label": mark === null ? `Cell ${index + 1}, empty` : `Cell ${index + 1}, ${MARKS[mark]}`,
             dataset: { testid: "cell", cell: String(index), mark: mark === null ? "" : MARKS[mark] },
@@ -774,7 +780,6 @@ function matchView(matchId, { room = null, game = null } = {}) {
     if (room) $("rematch").href = `/rooms/${room}/`;
     show("play-again", !room);
     $("play-again").href = `/lobby/?play=${encodeURIComponent(snap.game)}`;
-    show("leave-match", false);
     const dialog = $("pause-dialog");
     if (dialog.open) dialog.close();
   };
@@ -823,6 +828,7 @@ function matchView(matchId, { room = null, game = null } = {}) {
     renderAway(snap);
     renderPause(snap);
     renderResult(snap);
+    show("leave-match", snap.seat !== null && snap.status !== "finished");
     tick();
   }
 
@@ -905,14 +911,21 @@ function matchView(matchId, { room = null, game = null } = {}) {
   });
 
   if (!client.match || client.match.matchId !== matchId) {
-    client.openMatch(matchId).catch((error) => {
-      if (error.code === "not_found") matchGone("There's no such match.");
-      else if (error.code === "not_authorized") matchGone("You're not playing in this match.");
-      else matchGone(describeError(error));
+    client.openMatch(matchId).catch(async (error) => {
+      if (error.code === "not_authorized") {
+        // Not seated here: watch, if the match allows spectators.
+        try {
+          await client.openMatch(matchId, { spectate: true });
+          return;
+        } catch {
+          matchGone("You're not playing in this match, and it can't be watched.");
+          return;
+        }
+      }
+      matchGone(error.code === "not_found" ? "There's no such match." : describeError(error));
     });
   }
   render();
-  void me;
 }
 
 function matchGone(text) {

@@ -64,7 +64,8 @@
  * @property {MatchStatus} status
  * @property {Result|null} result
  * @property {Pause|null} pause      set while the match waits for a decision
- * @property {Record<number, string>} away  seats that dropped, with the end of their grace
+ * @property {Record<number, string>} away  seats that dropped since you connected, with the end of
+ *   their grace (`players[].connected` is as of the last `match.state`)
  */
 
 /**
@@ -267,9 +268,11 @@ export class Channel {
     this.socket = null;
     /** How many reconnection attempts in a row have failed so far. */
     this.attempt = 0;
+    /** How many times the socket has been (re)connected and welcomed by the server. */
+    this.connections = 0;
     /** @type {number|null} the close code that ended the channel */
     this.closeCode = null;
-    /** @type {GameroomsError|null} the error that came before a final close */
+    /** @type {GameroomsError|null} the error frame just received (without an id), if any */
     this.lastError = null;
     /** @type {string|null} the match a `match.started` / `match.found` announced */
     this.movedTo = null;
@@ -278,8 +281,10 @@ export class Channel {
     /** @type {string[]} frames waiting for the socket to open */
     this._outbox = [];
     this._retryTimer = null;
-    this._welcomed = false;
-    this._closing = false;
+    this._welcomed = false; // the server has sent this connection's first frame
+    this._everOpened = false;
+    this._closing = false; // closed on purpose: do not reconnect
+    this._refreshedAfter4002 = false;
     /** Resolves with the first welcome frame; rejects if the channel closes for good first. */
     this.ready = new Promise((resolve, reject) => {
       this._ready = { resolve, reject };
@@ -382,7 +387,12 @@ export class Channel {
     try {
       url = await this.client._socketUrl(this.path, this.query);
     } catch (error) {
-      this._scheduleRetry(1006);
+      if (error instanceof GameroomsError && error.code === ErrorCode.NOT_AUTHORIZED) {
+        this.lastError = error; // not signed in, or the refresh token was refused
+        this._finish(CloseCode.UNAUTHORIZED, error.message);
+      } else {
+        this._scheduleRetry(1006); // the network, most likely
+      }
       return;
     }
     if (this._closing) {
@@ -425,6 +435,7 @@ export class Channel {
   _receive(frame) {
     if (!this._welcomed && WELCOME[this.kind].includes(frame.type)) {
       this._welcomed = true;
+      this.connections += 1;
       this.attempt = 0;
       this._refreshedAfter4002 = false;
       this._setState("open");
@@ -442,10 +453,11 @@ export class Channel {
         pending.reject(error);
         return;
       }
-      this.lastError = error;
+      this.lastError = error; // says why, if the server closes the socket next
       this.client._dispatch(this, frame);
       return;
     }
+    this.lastError = null;
     this.client._dispatch(this, frame);
     if (pending) {
       this._settle(frame.id);
@@ -468,9 +480,9 @@ export class Channel {
         pending.resolve(null);
       }
     }
-    if (code === CloseCode.MOVED && this.movedTo) {
+    if (code === CloseCode.MOVED) {
       this._finish(code, reason);
-      this.client._handoff(this, this.movedTo);
+      if (this.movedTo) this.client._handoff(this, this.movedTo);
       return;
     }
     if (intended || FINAL_CLOSE_CODES.includes(code)) {
@@ -513,6 +525,7 @@ export class Channel {
   }
 
   _failPending(code, message) {
+    this._outbox = [];
     for (const [id, pending] of this._pending) {
       this._settle(id);
       pending.reject(new GameroomsError(code, message));
@@ -528,7 +541,6 @@ export class Channel {
         : this.lastError ||
           new GameroomsError(CODE_OF_CLOSE[code] || ErrorCode.CLOSED, reason || `closed (${code})`);
     this._failPending(error ? error.code : ErrorCode.CLOSED, error ? error.message : "closed");
-    this._outbox = [];
     this._setState("closed", { code });
     this._ready.reject(error || new GameroomsError(ErrorCode.CLOSED, `closed (${code})`));
     this.client._channelClosed(this);
@@ -631,6 +643,36 @@ export class GameroomsClient extends Emitter {
   }
 
   /**
+   * Create an account and sign in with it: `POST /api/auth/register/`.
+   * @param {string} username
+   * @param {string} password
+   * @returns {Promise<Session>}
+   */
+  async register(username, password) {
+    const session = await this._http("POST", "/api/auth/register/", { username, password }, { auth: false });
+    this.setSession(session);
+    return session;
+  }
+
+  /**
+   * Sign in to an account: `POST /api/auth/token/`, then `GET /api/me/` for the player.
+   * @param {string} username
+   * @param {string} password
+   * @returns {Promise<Session>}
+   */
+  async login(username, password) {
+    const tokens = await this._http("POST", "/api/auth/token/", { username, password }, { auth: false });
+    this.session = { ...tokens, player: null };
+    try {
+      this.setSession({ ...tokens, player: await this.me() });
+    } catch (error) {
+      this.session = null;
+      throw error;
+    }
+    return this.session;
+  }
+
+  /**
    * Trade the refresh token for a new access token: `POST /api/auth/token/refresh/`.
    * @returns {Promise<string>} the new access token
    */
@@ -721,18 +763,21 @@ export class GameroomsClient extends Emitter {
   // --- lobby ---------------------------------------------------------------------------------
 
   /**
-   * Subscribe to the lobby (`/ws/lobby/`). Resolves with the first `lobby.rooms`; later
-   * `lobby.room_added` / `_updated` / `_removed` / `_pending` / `_pending_cancelled` events keep
-   * `client.lobbyRooms` and `client.lobbyDrafts` current.
+   * Subscribe to the lobby (`/ws/lobby/`), optionally filtered. Resolves with the rooms shown;
+   * then `lobby.room_added` / `_updated` / `_removed` / `_pending` / `_pending_cancelled` events
+   * keep `client.lobbyRooms` and `client.lobbyDrafts` current (the filter and your draft notice
+   * are restored after a reconnect).
    * @param {{game?: string|null, onlyOpen?: boolean}} [filter]
-   * @returns {Promise<Frame>}
+   * @returns {Promise<RoomSummary[]>}
    */
-  async connectLobby(filter) {
-    if (filter) this.lobbyFilter = { game: filter.game ?? null, only_open: !!filter.onlyOpen };
+  async connectLobby({ game = null, onlyOpen = false } = {}) {
     if (!this.lobby) {
+      this.lobbyFilter = null;
       this.lobby = new Channel(this, "lobby", "/ws/lobby/");
     }
-    return this.lobby.ready;
+    await this.lobby.ready;
+    if (game || onlyOpen) return this.filterLobby(game, onlyOpen);
+    return [...this.lobbyRooms.values()];
   }
 
   /**
@@ -810,7 +855,7 @@ export class GameroomsClient extends Emitter {
    * @param {boolean} ready
    * @returns {Promise<Frame>} the `room.ready` broadcast (with `all_ready`)
    */
-  setReady(ready) {
+  async setReady(ready) {
     return this._need("room").request("room.ready", { ready });
   }
 
@@ -832,7 +877,7 @@ export class GameroomsClient extends Emitter {
    * @param {string} text
    * @returns {Promise<Frame>}
    */
-  roomChat(text) {
+  async roomChat(text) {
     return this._need("room").request("room.chat", { text });
   }
 
@@ -841,7 +886,7 @@ export class GameroomsClient extends Emitter {
    * @param {string} playerId
    * @returns {Promise<Frame>} the `room.player_left` broadcast
    */
-  kick(playerId) {
+  async kick(playerId) {
     return this._need("room").request("room.kick", { player_id: playerId });
   }
 
@@ -885,7 +930,7 @@ export class GameroomsClient extends Emitter {
    * @param {number|null} players  a size within the game's range (null: the server's choice)
    * @returns {Promise<Frame>}
    */
-  changeQueueSize(players) {
+  async changeQueueSize(players) {
     return this._need("queue").request("queue.join", { players });
   }
 
@@ -929,7 +974,7 @@ export class GameroomsClient extends Emitter {
    * @param {{version?: number|null}} [options]
    * @returns {Promise<Frame>} your copy of the resulting `match.update`
    */
-  act(action, data = {}, { version } = {}) {
+  async act(action, data = {}, { version } = {}) {
     const fields = { action, data };
     const seen = version === undefined ? this.matchSnapshot?.version : version;
     if (seen !== null && seen !== undefined) fields.version = seen;
@@ -941,7 +986,7 @@ export class GameroomsClient extends Emitter {
    * @param {string} text
    * @returns {Promise<Frame>}
    */
-  matchChat(text) {
+  async matchChat(text) {
     return this._need("match").request("match.chat", { text });
   }
 
@@ -959,7 +1004,7 @@ export class GameroomsClient extends Emitter {
    * @param {number} seat  the paused seat (`match.paused.seat`)
    * @returns {Promise<Frame>} the `match.resumed` broadcast
    */
-  replaceWithBot(seat) {
+  async replaceWithBot(seat) {
     return this._need("match").request("match.replace_with_bot", { seat });
   }
 
@@ -967,7 +1012,7 @@ export class GameroomsClient extends Emitter {
    * Answer a pause: end the match (`match.end`).
    * @returns {Promise<Frame>} the final `match.update` (status "finished")
    */
-  endMatch() {
+  async endMatch() {
     return this._need("match").request("match.end");
   }
 
@@ -1034,7 +1079,8 @@ export class GameroomsClient extends Emitter {
     switch (frame.type) {
       case "lobby.rooms":
         this.lobbyRooms = new Map(frame.rooms.map((room) => [room.id, room]));
-        if (frame.id === undefined) this._resumeLobby(channel);
+        if (frame.id === undefined) this.lobbyDrafts = new Map(); // drafts follow
+        if (frame.id === undefined && channel.connections > 1) this._resumeLobby(channel);
         break;
       case "lobby.room_added":
       case "lobby.room_updated":
@@ -1052,9 +1098,8 @@ export class GameroomsClient extends Emitter {
     }
   }
 
-  /** On every (re)connect the lobby starts unfiltered and forgets drafts: restore ours. */
+  /** A reconnected lobby socket starts unfiltered and without our draft: restore them. */
   _resumeLobby(channel) {
-    this.lobbyDrafts = new Map();
     if (this.lobbyFilter && (this.lobbyFilter.game || this.lobbyFilter.only_open)) {
       channel.request("lobby.filter", this.lobbyFilter).catch(() => {});
     }
@@ -1097,9 +1142,7 @@ export class GameroomsClient extends Emitter {
           status: frame.status,
           result: frame.result,
           pause: null,
-          away: Object.fromEntries(
-            frame.players.filter((seat) => !seat.connected && !seat.player.bot).map((seat) => [seat.seat, ""]),
-          ),
+          away: {},
         };
         break;
       case "match.update":
