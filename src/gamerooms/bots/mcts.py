@@ -1,4 +1,4 @@
-"""Monte Carlo tree search (UCT) over any game, on determinized states for hidden information."""
+"""Monte Carlo tree search (UCT) over any game, on imagined states: secrets and dice drawn anew."""
 
 from __future__ import annotations
 
@@ -51,34 +51,34 @@ class MonteCarloPolicy:
     def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
         """The action with the most visits after `iterations` simulations."""
         rng = decision_rng(match, seat)
-        real = msgspec.structs.replace(match, data=game.determinize(match.data, seat, rng))
-        actions = game.legal_actions(real.data, seat)
+        seen = _imagined(game, match, seat, rng)
+        actions = game.legal_actions(seen.data, seat)
         if len(actions) == 1:
             return actions[0]
-        winning = _winning(game, real, seat, actions)
+        winning = _winning(game, seen, seat, actions)
         if winning is not None:
             return winning
-        candidates = _safe(game, real, seat, actions)
+        candidates = _safe(game, seen, seat, actions)
         if len(candidates) == 1:
             return candidates[0]
-        root = _Node(real, seat, list(candidates))
+        root = _Node(seen, seat, list(candidates))
         for iteration in range(self.iterations):
-            sample = real
-            if game.hidden_information:
-                data = game.determinize(match.data, seat, decision_rng(match, seat, iteration + 1))
-                sample = msgspec.structs.replace(match, data=data)
+            sample = _imagined(game, match, seat, decision_rng(match, seat, iteration + 1))
             self._iterate(game, root, sample, seat, rng)
         return max(root.children, key=lambda child: child.visits).action or actions[0]
 
     def _iterate(
         self, game: Game[Any], root: _Node, sample: MatchState, seat: int, rng: SeededRandom
     ) -> None:
-        node, match = root, sample
-        untried, children = _choices(game, node, match)
+        node, match, drifted = root, sample, game.hidden_information
+        untried, children = _choices(game, node, match, drifted)
         while not untried and children:
             node = node.best_child(children)
-            match = step(game, match, node.mover or 0, node.action) if node.action else match
-            untried, children = _choices(game, node, match)
+            if node.action is not None:
+                after = step(game, match, node.mover or 0, node.action)
+                drifted = drifted or after.rng != match.rng
+                match = after
+            untried, children = _choices(game, node, match, drifted)
         if untried and node.seat is not None:
             action = untried.pop(rng.randrange(len(untried)))
             match = step(game, match, node.seat, action)
@@ -95,9 +95,19 @@ class MonteCarloPolicy:
             node = node.parent  # type: ignore[assignment]
 
 
-def _choices(game: Game[Any], node: _Node, match: MatchState) -> tuple[list[Action], list[_Node]]:
-    """A node's untried actions and children; with hidden information, those legal in `match`."""
-    if not game.hidden_information or node.parent is None or node.seat is None:
+def _imagined(game: Game[Any], match: MatchState, seat: int, rng: SeededRandom) -> MatchState:
+    """The match as `seat` may imagine it: what its view hides, and the match's RNG (the dice
+    and shuffles to come), drawn from `rng`."""
+    data = game.determinize(match.data, seat, rng)
+    return msgspec.structs.replace(match, data=data, rng=rng.getrandbits(64))
+
+
+def _choices(
+    game: Game[Any], node: _Node, match: MatchState, drifted: bool
+) -> tuple[list[Action], list[_Node]]:
+    """A node's untried actions and children; those legal in `match` once the sample has
+    `drifted` from the states the tree was built on (hidden parts or chance drawn anew)."""
+    if not drifted or node.parent is None or node.seat is None:
         return node.untried, node.children
     legal = game.legal_actions(match.data, node.seat)
     children = [child for child in node.children if child.action in legal]
