@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,7 +80,8 @@ async def run_bot(
     """Sign in as a guest and play `games` matches; their results."""
     from gamerooms.engine import GameRegistry
 
-    rules = GameRegistry.discover().get(game)
+    extra = [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path]
+    rules = GameRegistry.discover(extra).get(game)
     remote = Remote(server.rstrip("/"))
     guest = create_guest(remote.base_url, name, {"emoji": "🤖", "color": "#64748b"})
     results = []

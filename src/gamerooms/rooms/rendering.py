@@ -25,7 +25,7 @@ def result_of(match: LiveMatch) -> dict[str, Any] | None:
 def state_frame(match: LiveMatch, seat: int | None, connected: set[int]) -> str:
     """The match.state frame for a socket in `seat` (None: spectator)."""
     players = [
-        {"seat": index, "player": player, "connected": index in connected}
+        {"seat": index, "player": player, "connected": index in connected or bool(player["bot"])}
         for index, player in enumerate(match.players)
     ]
     return frame(

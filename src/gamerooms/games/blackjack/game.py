@@ -116,10 +116,11 @@ class Blackjack(Game[Table]):
         return state
 
     def determinize(self, state: Table, seat: int, rng: SeededRandom) -> Table:
-        """A copy with the shoe and the hidden hole card shuffled together and dealt anew."""
+        """A copy with the shoe and the hidden hole card shuffled together and dealt anew; the
+        unseen cards are sorted first, so the result owes nothing to their real order."""
         copy = copy_table(state)
         hole = copy.dealer[1:] if copy.hole_hidden else []
-        redeal(copy, copy.shoe + hole, len(copy.shoe), rng)
+        redeal(copy, sorted(copy.shoe + hole), len(copy.shoe), rng)
         return copy
 
     def result(self, state: Table) -> Result | None:
