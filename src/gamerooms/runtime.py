@@ -11,6 +11,7 @@ from functools import cache
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
+from gamerooms.persistence.players import PlayerDirectory
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.fanout import Fanout
 from gamerooms.rooms.lobby import LobbyService
@@ -56,6 +57,7 @@ class Runtime:
     pauses: Pauses
     presence: SeatPresence
     autoplay: Autoplay
+    players: PlayerDirectory
     _timer_task: asyncio.Task[None] | None = None
 
     @property
@@ -110,6 +112,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         pauses,
         presence,
         autoplay,
+        PlayerDirectory(),
     )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
@@ -78,3 +80,26 @@ def player_for_user_id(user_id: Any) -> Player | None:
     user_model = get_user_model()
     user = user_model.objects.filter(pk=user_id, is_active=True).first()
     return None if user is None else player_for_user(user)
+
+
+class PlayerDirectory:
+    """Players by user id, remembered for a short while: a socket's authentication then costs
+    no database query when its player connected recently (every match hand-off reconnects)."""
+
+    def __init__(self, ttl_seconds: float = 60.0, size: int = 10_000) -> None:
+        self._ttl = ttl_seconds
+        self._size = size
+        self._known: dict[Any, tuple[float, Player]] = {}
+
+    async def by_user_id(self, user_id: Any) -> Player | None:
+        """The player of this user (None if there is no such active user)."""
+        now = time.monotonic()
+        known = self._known.get(user_id)
+        if known is not None and known[0] > now:
+            return known[1]
+        player = await sync_to_async(player_for_user_id)(user_id)
+        if player is not None:
+            if len(self._known) >= self._size:
+                self._known.clear()
+            self._known[user_id] = (now + self._ttl, player)
+        return player

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from gamerooms.models import Player
-from gamerooms.persistence.players import player_for_user, player_for_user_id
+from gamerooms.persistence.players import PlayerDirectory, player_for_user
 from gamerooms.transport.types import Scope
 
 
@@ -22,12 +22,17 @@ def query_params(scope: Scope) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(raw).items()}
 
 
-async def authenticate(scope: Scope) -> Player | None:
+def has_token(scope: Scope) -> bool:
+    """Whether the socket's URL carries a `token` parameter."""
+    return b"token=" in scope.get("query_string", b"")
+
+
+async def authenticate(scope: Scope, players: PlayerDirectory) -> Player | None:
     """The player behind this socket, or None when authentication fails."""
     token = query_params(scope).get("token")
     if token is not None:
         user_id = _user_id_from_token(token)
-        return None if user_id is None else await sync_to_async(player_for_user_id)(user_id)
+        return None if user_id is None else await players.by_user_id(user_id)
     user = scope.get("user", AnonymousUser())
     return await sync_to_async(player_for_user)(user)
 

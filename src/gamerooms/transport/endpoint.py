@@ -29,7 +29,7 @@ class Endpoint:
         socket = WebSocket(scope, receive, scope.get(RAW_SEND, send), limits)
         if not await socket.accept():
             return
-        player = await authenticate(scope)
+        player = await authenticate(scope, runtime.players)
         if player is None:
             message = "missing, invalid or expired token"
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.UNAUTHORIZED)
