@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
-from gamerooms.persistence.group_commit import GroupCommit
+from gamerooms.persistence.batching import DatabaseBatch
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
 log = logging.getLogger(__name__)
@@ -30,21 +30,34 @@ def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
     )
 
 
-def _record_match(
-    match_id: str, game: str, settings: dict[str, Any], players: list[dict[str, Any]], seed: int
-) -> None:
+def _record_matches(records: list[MatchRecord]) -> list[None]:
+    """Insert new match records and the seats of their known players, in one transaction."""
     with transaction.atomic():
-        MatchRecord.objects.create(
-            id=match_id, game=game, settings=settings, players=players, seed=seed
-        )
-        known = set(
-            Player.objects.filter(id__in=[p["id"] for p in players]).values_list("id", flat=True)
-        )
+        MatchRecord.objects.bulk_create(records)
+        ids = {player["id"] for record in records for player in record.players}
+        known = set(Player.objects.filter(id__in=ids).values_list("id", flat=True))
         MatchSeat.objects.bulk_create(
-            MatchSeat(match_id=match_id, seat=seat, player_id=player["id"])
-            for seat, player in enumerate(players)
+            MatchSeat(match_id=record.id, seat=seat, player_id=player["id"])
+            for record in records
+            for seat, player in enumerate(record.players)
             if player["id"] in known
         )
+    return [None] * len(records)
+
+
+def _insert_each(rows: list[ActionRecord]) -> list[bool]:
+    """Insert action rows in one transaction, each in its own savepoint; False where the (match,
+    version) was already recorded."""
+    inserted = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+                inserted.append(True)
+            except IntegrityError:
+                inserted.append(False)
+    return inserted
 
 
 def _insert_many(rows: list[ActionRecord]) -> None:
@@ -107,7 +120,8 @@ class DatabaseJournal:
         self._flush_seconds = flush_seconds
         self._pending: list[ActionRecord] = []
         self._flusher: asyncio.Task[None] | None = None
-        self._group = GroupCommit()
+        self._insert = DatabaseBatch(_insert_each)
+        self._record = DatabaseBatch(_record_matches)
 
     async def match_created(
         self,
@@ -117,12 +131,13 @@ class DatabaseJournal:
         players: list[dict[str, Any]],
         seed: int,
     ) -> None:
-        """Record a new match and its seats."""
-        await sync_to_async(_record_match)(match_id, game, settings, players, seed)
+        """Record a new match and its seats (matches created meanwhile share the transaction)."""
+        record = MatchRecord(id=match_id, game=game, settings=settings, players=players, seed=seed)
+        await self._record(record)
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
         """Insert the action now (in a group commit) when the database is the durable copy."""
-        if self._write_ahead and not await self._group.insert(_row(match_id, entry)):
+        if self._write_ahead and not await self._insert(_row(match_id, entry)):
             raise StaleVersion(f"version {entry.version} is already recorded")
 
     async def committed(self, match_id: str, entry: ActionEntry) -> None:

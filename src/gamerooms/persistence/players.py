@@ -7,12 +7,12 @@ import secrets
 import time
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from gamerooms.models import Player
+from gamerooms.persistence.batching import DatabaseBatch
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -82,14 +82,25 @@ def player_for_user_id(user_id: Any) -> Player | None:
     return None if user is None else player_for_user(user)
 
 
+def players_for_user_ids(user_ids: list[Any]) -> list[Player | None]:
+    """`player_for_user_id` for many users: one query for all who have a player already."""
+    found = {
+        player.user_id: player
+        for player in Player.objects.filter(user_id__in=user_ids, user__is_active=True)
+    }
+    return [found.get(user_id) or player_for_user_id(user_id) for user_id in user_ids]
+
+
 class PlayerDirectory:
     """Players by user id, remembered for a short while: a socket's authentication then costs
-    no database query when its player connected recently (every match hand-off reconnects)."""
+    no database query when its player connected recently (every match hand-off reconnects), and
+    lookups that arrive together share one query."""
 
     def __init__(self, ttl_seconds: float = 60.0, size: int = 10_000) -> None:
         self._ttl = ttl_seconds
         self._size = size
         self._known: dict[Any, tuple[float, Player]] = {}
+        self._lookup = DatabaseBatch(players_for_user_ids)
 
     async def by_user_id(self, user_id: Any) -> Player | None:
         """The player of this user (None if there is no such active user)."""
@@ -97,7 +108,7 @@ class PlayerDirectory:
         known = self._known.get(user_id)
         if known is not None and known[0] > now:
             return known[1]
-        player = await sync_to_async(player_for_user_id)(user_id)
+        player = await self._lookup(user_id)
         if player is not None:
             if len(self._known) >= self._size:
                 self._known.clear()
