@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -15,7 +17,6 @@ from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Store
-from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.timers import Timers
 
 
@@ -30,6 +31,8 @@ def queue_topic(game: str, size: int) -> str:
 
 
 BOT_FILL_TIMER = "queue-fill"
+WAITING_INTERVAL = 0.1
+"""Seconds between two queue.waiting counts of one queue, at most."""
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ class QueueService:
         self._matches = matches
         self._timers = timers
         self._bot_fill_seconds = bot_fill_seconds
+        self._counts_due: set[tuple[str, int]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         timers.on(BOT_FILL_TIMER, self._fill_with_bots)
 
     def size_for(self, game: str, players: int | None) -> int:
@@ -64,19 +69,23 @@ class QueueService:
             raise Refusal(f"players: {game} is played by between {limits} players")
         return size
 
-    async def join(self, game: str, size: int, player: dict[str, Any], reply: Reply) -> None:
-        """Queue the player (a newer socket replaces an older one); start a match when full.
-        The asking socket's queue.waiting carries its request id."""
-        replace = Announcement(
-            close=[player["id"]], close_code=CloseCode.REPLACED, keep=reply.token
-        )
-        await self._publish(game, size, replace)
-        if not await self._enqueue(game, size, player):
-            waiting = await self._waiting(game, size)
-            waiting.reply_to, waiting.request_id = reply.token, reply.request_id
-            await self._publish(game, size, waiting)
-            if self._bot_fill_seconds is not None:
-                await self._timers.set(BOT_FILL_TIMER, f"{game}/{size}", self._bot_fill_seconds)
+    async def join(self, game: str, size: int, player: dict[str, Any], token: str) -> int | None:
+        """Queue the player from the socket with this token (which replaces an older socket of
+        the player); start a match when full. How many wait now, or None if a match started."""
+        sockets = await self._store.adjust_presence(queue_key(game, size), player["id"], 1)
+        if sockets > 1:
+            replace = Announcement(close=[player["id"]], close_code=CloseCode.REPLACED, keep=token)
+            await self._publish(game, size, replace)
+        if await self._enqueue(game, size, player):
+            return None
+        self._waiting_soon(game, size)
+        if self._bot_fill_seconds is not None:
+            await self._timers.set(BOT_FILL_TIMER, f"{game}/{size}", self._bot_fill_seconds)
+        return await self.queued(game, size)
+
+    async def socket_closed(self, game: str, size: int, player_id: str) -> None:
+        """One of the player's queue sockets closed."""
+        await self._store.adjust_presence(queue_key(game, size), player_id, -1)
 
     async def _enqueue(self, game: str, size: int, player: dict[str, Any]) -> bool:
         """Queue one player; True if that made a group (whose match is then started)."""
@@ -100,7 +109,7 @@ class QueueService:
         """Leave the queue; False when the player was matched first (match.found follows)."""
         left: bool = await self._store.queue_leave(queue_key(game, size), player_id)
         if left:
-            await self._publish(game, size, await self._waiting(game, size))
+            self._waiting_soon(game, size)
         return left
 
     async def _start(self, game: str, size: int, players: list[dict[str, Any]]) -> None:
@@ -112,18 +121,37 @@ class QueueService:
             failed = Announcement(close=ids, close_code=CloseCode.SERVER_ERROR)
             await self._publish(game, size, failed)
             raise
-        announcement = await self._waiting(game, size)
-        announcement.frames.update(dict.fromkeys(ids, frames.match_found(match_id)))
-        announcement.close, announcement.close_code = ids, CloseCode.MOVED
-        await self._publish(game, size, announcement)
+        found = Announcement(
+            frames=dict.fromkeys(ids, frames.match_found(match_id)),
+            close=ids,
+            close_code=CloseCode.MOVED,
+        )
+        await self._publish(game, size, found)
+        self._waiting_soon(game, size)
 
     async def queued(self, game: str, size: int) -> int:
         """How many players wait for a match of this size."""
         return await self._store.queue_length(queue_key(game, size))
 
-    async def _waiting(self, game: str, size: int) -> Announcement:
+    def _waiting_soon(self, game: str, size: int) -> None:
+        """Tell the queue how many wait, once per WAITING_INTERVAL at most: with many players
+        joining at once, one count for all of them instead of one per join (n² frames)."""
+        if (game, size) in self._counts_due:
+            return
+        self._counts_due.add((game, size))
+        loop = asyncio.get_running_loop()
+        loop.call_later(WAITING_INTERVAL, self._spawn, self._announce_waiting(game, size))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce_waiting(self, game: str, size: int) -> None:
+        self._counts_due.discard((game, size))
         queued = await self.queued(game, size)
-        return Announcement(frames={EVERYONE: frames.queue_waiting(queued, size)})
+        waiting = Announcement(frames={EVERYONE: frames.queue_waiting(queued, size)})
+        await self._publish(game, size, waiting)
 
     async def _publish(self, game: str, size: int, announcement: Announcement) -> None:
         await self._store.publish(queue_topic(game, size), encode_announcement(announcement))

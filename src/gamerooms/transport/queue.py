@@ -11,7 +11,6 @@ from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.messages import ClientMessage, QueueCancel, QueueJoin, RequestId
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.queue import queue_topic
-from gamerooms.rooms.rendering import Reply
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
 from gamerooms.transport.endpoint import Endpoint
@@ -76,8 +75,11 @@ class QueuePlace:
     async def enter(self, request_id: RequestId) -> None:
         """Wait in the queue of the current size (a group formed at once starts a match)."""
         await self.runtime.fanout.attach(queue_topic(self.game, self.size), self.waiter)
-        reply = Reply(self.waiter.token, request_id)
-        await self.runtime.queue.join(self.game, self.size, self.player.to_wire(), reply)
+        player, token = self.player.to_wire(), self.waiter.token
+        queued = await self.runtime.queue.join(self.game, self.size, player, token)
+        if queued is not None:
+            waiting = frames.queue_waiting(queued, self.size, request_id)
+            await self.waiter.socket.send_text(waiting)
 
     async def handle(self, message: ClientMessage) -> None:
         """queue.join (maybe another size) or queue.cancel."""
@@ -93,7 +95,7 @@ class QueuePlace:
         else:
             size = self.runtime.queue.size_for(self.game, message.players)
             if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
-                await self.runtime.fanout.detach(queue_topic(self.game, self.size), self.waiter)
+                await self._stop_listening()
                 self.size = size
                 await self.enter(message.id)
 
@@ -101,4 +103,8 @@ class QueuePlace:
         """Leave the queue unless matched or replaced; stop listening."""
         if self.waiter.socket.close_code not in STAY_MATCHED:
             await self.runtime.queue.cancel(self.game, self.size, self.player.id)
+        await self._stop_listening()
+
+    async def _stop_listening(self) -> None:
+        await self.runtime.queue.socket_closed(self.game, self.size, self.player.id)
         await self.runtime.fanout.detach(queue_topic(self.game, self.size), self.waiter)
