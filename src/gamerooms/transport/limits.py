@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from gamerooms.rooms.ports import Clock
@@ -16,7 +16,7 @@ class Verdict(Enum):
     RATE_LIMITED = "rate_limited"
 
 
-@dataclass
+@dataclass(slots=True)
 class FrameLimits:
     """Frame size and rate limits of one socket."""
 
@@ -25,6 +25,10 @@ class FrameLimits:
     burst: int
     oversize_strikes: int
     clock: Clock
+    _tokens: float = field(init=False)
+    _stamp: float = field(init=False)
+    _oversized: int = field(init=False)
+    _refused: int = field(init=False)
 
     def __post_init__(self) -> None:
         self._tokens = float(self.burst)

@@ -27,6 +27,8 @@ from gamerooms.transport.socket import WebSocket
 class LobbySocket(SocketRecipient):
     """A lobby socket: sends room changes as its filter and what it has shown call for."""
 
+    __slots__ = ("pending_id", "shown", "wanted")
+
     def __init__(self, socket: WebSocket) -> None:
         super().__init__(socket, "lobby", holding=True)
         self.wanted = Wanted()

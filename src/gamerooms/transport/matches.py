@@ -30,6 +30,8 @@ from gamerooms.transport.socket import WebSocket
 class MatchSocket(SocketRecipient):
     """A seat's socket; holds updates back until match.state is sent, then sends newer ones."""
 
+    __slots__ = ("_version", "seat")
+
     def __init__(self, socket: WebSocket, seat: int | None) -> None:
         super().__init__(socket, PUBLIC if seat is None else str(seat), holding=True)
         self.seat = seat

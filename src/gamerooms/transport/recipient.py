@@ -11,6 +11,8 @@ from gamerooms.transport.socket import WebSocket
 class SocketRecipient:
     """Sends each announcement's frame for its key; holds them while `holding`."""
 
+    __slots__ = ("_held", "generation", "key", "socket", "token")
+
     def __init__(self, socket: WebSocket, key: str, holding: bool = False) -> None:
         self.socket = socket
         self.key = key

@@ -35,6 +35,8 @@ class RoomMember(SocketRecipient):
     """A room socket, attached before it joins: the room's frames and closes reach it only from
     its own join's announcement on, so a refused joiner hears nothing but its refusal."""
 
+    __slots__ = ("joined",)
+
     def __init__(self, socket: WebSocket, player_id: str) -> None:
         super().__init__(socket, player_id)
         self.joined = False

@@ -24,6 +24,8 @@ RATE_MESSAGE = "slow down: too many frames per second"
 class WebSocket:
     """One client socket; sends after close are ignored."""
 
+    __slots__ = ("_limits", "_receive", "_send", "close_code", "closed", "scope")
+
     def __init__(self, scope: Scope, receive: Receive, send: Send, limits: FrameLimits) -> None:
         self.scope = scope
         self._receive = receive
