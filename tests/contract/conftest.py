@@ -1,57 +1,23 @@
 """Fixtures for the Store contract suite: each test runs against every Store implementation.
 
-`redis_url_or_skip()` decides whether Redis tests run: the URL comes from
-``GAMEROOMS_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``); an unreachable server skips
-the test, or fails it when ``GAMEROOMS_REQUIRE_REDIS=1``.
+`tests.support.redis_url_or_skip()` decides whether Redis tests run (an unreachable server
+skips them, or fails them when ``GAMEROOMS_REQUIRE_REDIS=1``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
-from urllib.parse import urlsplit
 
 import pytest
 
 from gamerooms.rooms.ports import Store
 from gamerooms.store.memory import MemoryStore
+from tests.support import redis_url_or_skip
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 TIMEOUT = 10.0
 """Seconds any single wait in these tests may take before it counts as a failure."""
-
-
-def redis_url_or_skip() -> str:
-    """The test Redis URL; skips the calling test (or fails it, if required) when unreachable."""
-    url = os.environ.get("GAMEROOMS_TEST_REDIS_URL") or DEFAULT_REDIS_URL
-    problem = _redis_problem(url)
-    if problem is None:
-        return url
-    parts = urlsplit(url)
-    reason = f"Redis not reachable at {parts.hostname or '127.0.0.1'}:{parts.port or 6379}"
-    if os.environ.get("GAMEROOMS_REQUIRE_REDIS") == "1":
-        pytest.fail(f"{reason} ({problem}) and GAMEROOMS_REQUIRE_REDIS=1", pytrace=False)
-    pytest.skip(f"{reason} ({problem})")
-
-
-@functools.cache
-def _redis_problem(url: str) -> str | None:
-    """Why Redis at `url` can't be used, or None if it answers PING (asked once per session)."""
-    try:
-        import redis
-    except ImportError:
-        return "the redis package is not installed"
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        return str(error) or type(error).__name__
-    finally:
-        client.close()
-    return None
 
 
 def unique_prefix() -> str:
