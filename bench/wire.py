@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import msgpack
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -97,6 +96,8 @@ async def join_colyseus(base: str, room: str, options: dict[str, Any]) -> Client
 
 def colyseus_message(type_: str, payload: Any) -> bytes:
     """A Colyseus ROOM_DATA frame."""
+    import msgpack  # only the Colyseus dialect needs it (bench/requirements.txt)
+
     encoded: bytes = msgpack.packb(type_) + msgpack.packb(payload)
     return bytes([ROOM_DATA]) + encoded
 
@@ -105,6 +106,8 @@ def colyseus_decode(frame: Frame) -> tuple[str, Any] | None:
     """(type, payload) of a Colyseus ROOM_DATA frame; None for other frames."""
     if not isinstance(frame, bytes) or not frame or frame[0] != ROOM_DATA:
         return None
+    import msgpack
+
     unpacker = msgpack.Unpacker(raw=False)
     unpacker.feed(frame[1:])
     type_ = unpacker.unpack()
@@ -121,6 +124,8 @@ def chat_encoder(kind: str) -> Callable[[str], Frame]:
         return lambda text: '{"type":"room.chat","text":"' + text + '"}'
     if kind == "asgi":
         return lambda text: text
+    import msgpack
+
     prefix = bytes([ROOM_DATA]) + msgpack.packb("chat")
     return lambda text: prefix + msgpack.packb(text)
 
