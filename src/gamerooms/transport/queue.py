@@ -73,13 +73,16 @@ class QueuePlace:
         self.player = player
 
     async def enter(self, request_id: RequestId) -> None:
-        """Wait in the queue of the current size (a group formed at once starts a match)."""
+        """Wait in the queue of the current size (a group formed at once starts a match). The
+        joiner's own count comes first: the queue's frames are held back until it is sent."""
+        self.waiter.hold()
         await self.runtime.fanout.attach(queue_topic(self.game, self.size), self.waiter)
         player, token = self.player.to_wire(), self.waiter.token
         queued = await self.runtime.queue.join(self.game, self.size, player, token)
         if queued is not None:
             waiting = frames.queue_waiting(queued, self.size, request_id)
             await self.waiter.socket.send_text(waiting)
+        await self.waiter.release()
 
     async def handle(self, message: ClientMessage) -> None:
         """queue.join (maybe another size) or queue.cancel."""

@@ -33,6 +33,11 @@ class SocketRecipient:
         if text is not None:
             await self.socket.send_text(text)
 
+    def hold(self) -> None:
+        """Hold announcements back until `release`."""
+        if self._held is None:
+            self._held = []
+
     async def release(self) -> None:
         """Stop holding: handle what was held, in order, closing if one of them says so."""
         held, self._held = self._held or [], None
