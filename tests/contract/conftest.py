@@ -21,7 +21,7 @@ TIMEOUT = 10.0
 
 
 def unique_prefix() -> str:
-    """A key and channel prefix no other test (or engineer) shares."""
+    """A key and channel prefix no other test run shares."""
     return f"gamerooms-test:{uuid.uuid4().hex}:"
 
 

@@ -1,4 +1,4 @@
-"""Authentication on real servers (PROTOCOL.md §2, §3, §7): tokens on the match socket, the seat
+"""Authentication on real servers (docs/protocol.md): tokens on the match socket, the seat
 rules, replacement, and the REST endpoints that hand out identities."""
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ async def test_second_socket_for_a_seat_replaces_the_first(server: ServerProcess
 
 
 async def test_returning_seat_gets_state_only_others_the_notice(server: ServerProcess) -> None:
-    """PROTOCOL.md §7: the returning socket gets a fresh match.state; *others* get
+    """docs/protocol.md: the returning socket gets a fresh match.state; *others* get
     match.player_reconnected. Here every frame counts: presence notices are not skipped."""
     async with tictactoe(server) as (match_id, players):
         zero, one = await join_all([server], match_id, players)
@@ -191,7 +191,7 @@ def http(server: ServerProcess) -> Iterator[httpx.Client]:
 
 
 def assert_player(player: dict[str, Any], name: str, bot: bool = False) -> None:
-    """A wire Player (PROTOCOL.md §2) with this name."""
+    """A wire Player (docs/protocol.md) with this name."""
     assert isinstance(player["id"], str) and player["id"]
     assert player["name"] == name
     assert isinstance(player["avatar"]["emoji"], str) and player["avatar"]["emoji"]

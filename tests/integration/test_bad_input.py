@@ -1,4 +1,4 @@
-"""Every bad input on a match socket (PROTOCOL.md §1, §7) gets an `error` to its sender only.
+"""Every bad input on a match socket (docs/protocol.md) gets an `error` to its sender only.
 
 For each case: the sender gets one `error` with the right code (echoing the request `id` when the
 frame had a usable one, naming the field for `bad_message`), the other player gets nothing (a chat

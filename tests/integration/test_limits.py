@@ -1,4 +1,4 @@
-"""Frame limits on a real match socket (PROTOCOL.md §8, default config).
+"""Frame limits on a real match socket (docs/protocol.md, default config).
 
 - Size: at most 65,536 bytes of UTF-8 per frame; a bigger one gets `too_large` and is not read.
   The fourth oversized frame on a socket (more than 3 strikes) is answered, then closed 4008.
@@ -194,7 +194,7 @@ async def test_burst_over_the_allowance_is_refused_never_dropped(table: Table) -
 
 
 async def test_rate_limited_error_echoes_the_request_id(table: Table) -> None:
-    """PROTOCOL.md §1: an error carries the request's `id` back ("echo if any")."""
+    """docs/protocol.md: an error carries the request's `id` back ("echo if any")."""
     sender, other = await sit(table)
     await other.close()  # it would not read the lines it hears
     count = BURST + 5

@@ -1,4 +1,4 @@
-"""The lobby on a real server (PROTOCOL.md §4): the room list, its live updates, filters, drafts."""
+"""The lobby on a real server (docs/protocol.md): the room list, live updates, filters, drafts."""
 
 from __future__ import annotations
 

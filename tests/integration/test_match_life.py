@@ -1,4 +1,4 @@
-"""A match's life on a real server (PROTOCOL.md §7): bots in empty seats, the turn clock,
+"""A match's life on a real server (docs/protocol.md): bots in empty seats, the turn clock,
 reconnection, leave and replace, spectators, and timers shared by two processes.
 
 Servers here run with short timers (a GRACE second reconnection grace, DECIDE seconds to answer a

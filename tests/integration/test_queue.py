@@ -1,4 +1,4 @@
-"""The matchmaking queue on a real server (PROTOCOL.md §6): waiting counts, matches, match sizes,
+"""The matchmaking queue on a real server (docs/protocol.md): waiting counts, matches, match sizes,
 cancelling, and one place per player.
 
 Every test leaves the queues it used empty (its players are matched or cancel, and a cancel is

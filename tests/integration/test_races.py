@@ -1,4 +1,4 @@
-"""Races between real concurrent clients on real servers (PROTOCOL.md §5, §6).
+"""Races between real concurrent clients on real servers (docs/protocol.md).
 
 Each race runs on one embedded server ("memory") and on two processes sharing one Redis and one
 database ("redis"), where the racers alternate between the processes. Every race is repeated in a

@@ -1,4 +1,4 @@
-"""Rooms on a real server (PROTOCOL.md §5): joining, ready, settings, chat, kick, leave, the seat
+"""Rooms on a real server (docs/protocol.md): joining, ready, settings, chat, kick, leave, the seat
 grace, and starting the match; every refusal goes to its sender only."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Room creation and look-up on a real server: `room.create` in the lobby and its REST twin
-`POST /api/rooms/` (PROTOCOL.md §4), `GET /api/rooms/` and `GET /api/rooms/<code>/`."""
+`POST /api/rooms/` (docs/protocol.md), `GET /api/rooms/` and `GET /api/rooms/<code>/`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Two server processes share one Redis and one database: a match spans both (PROTOCOL.md §7).
+"""Two server processes share one Redis and one database: a match spans both (docs/protocol.md).
 
 Player 0 plays on process A and player 1 on process B; everything one process does must reach the
 sockets of the other: updates, chat, presence, and seat replacement (4009).

@@ -1,4 +1,4 @@
-"""Error codes carried by `error` frames and WebSocket close codes (PROTOCOL.md §1, §3)."""
+"""Error codes carried by `error` frames and WebSocket close codes (docs/protocol.md)."""
 
 from __future__ import annotations
 

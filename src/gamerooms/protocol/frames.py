@@ -1,4 +1,4 @@
-"""Server → client frames (PROTOCOL.md §2-§7), built as JSON text ready for a WebSocket send.
+"""Server → client frames (docs/protocol.md), built as JSON text ready for a WebSocket send.
 
 Nested shapes (Player, RoomSummary, RoomState, View, Turn, Result) are plain JSON objects built by
 the caller; timestamps are ISO-8601 strings made with `iso`. Helpers for events that answer a
@@ -48,7 +48,7 @@ def error(code: str, message: str, request_id: RequestId = None) -> str:
     return frame("error", request_id, code=ErrorCode(code), message=message)
 
 
-# Lobby (§4)
+# Lobby
 
 
 def lobby_rooms(rooms: list[JSONObject], request_id: RequestId = None) -> str:
@@ -86,7 +86,7 @@ def room_created(room: JSONObject, request_id: RequestId = None) -> str:
     return frame("room.created", request_id, room=room)
 
 
-# Room (§5)
+# Room
 
 
 def room_joined(room: JSONObject, you: JSONObject, request_id: RequestId = None) -> str:
@@ -126,7 +126,7 @@ def match_started(match_id: str, request_id: RequestId = None) -> str:
     return frame("match.started", request_id, match_id=match_id)
 
 
-# Queue (§6)
+# Queue
 
 
 def queue_waiting(queued: int, needed: int, request_id: RequestId = None) -> str:
@@ -139,7 +139,7 @@ def match_found(match_id: str) -> str:
     return frame("match.found", match_id=match_id)
 
 
-# Match (§7)
+# Match
 
 
 def match_state(

@@ -1,4 +1,4 @@
-"""Client → server messages (PROTOCOL.md §4-§7) and `parse`, which turns a frame into one of them.
+"""Client → server messages (docs/protocol.md) and `parse`, which turns a frame into one of them.
 
 Every message is a frozen `msgspec.Struct` tagged by its `type` string. Unknown extra fields are
 ignored. `parse` decodes a frame in one typed pass; only a frame that fails is decoded a second

@@ -88,7 +88,7 @@
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-/** WebSocket close codes the server uses (PROTOCOL.md §3). */
+/** WebSocket close codes the server uses (docs/protocol.md). */
 export const CloseCode = Object.freeze({
   LEFT: 4000,
   MOVED: 4001,
