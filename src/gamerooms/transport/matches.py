@@ -130,13 +130,16 @@ class MatchEndpoint(Endpoint):
 
     async def _leave(self, watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
         """The leaver gets its final view and 4000; the others decide how to go on."""
-        if watcher.seat is not None:
-            match = await runtime.matches.get(match_id)
-            connected = await runtime.matches.connected_seats(match_id)
-            await watcher.socket.send_text(state_frame(match, watcher.seat, connected))
+        seat = watcher.seat
+        if seat is None:
+            await watcher.socket.close(CloseCode.LEFT)
+            return
+        match = await runtime.matches.get(match_id)
+        connected = await runtime.matches.connected_seats(match_id)
+        await watcher.socket.send_text(state_frame(match, seat, connected))
         await watcher.socket.close(CloseCode.LEFT)
-        if watcher.seat is not None and not match.finished:
-            await runtime.pauses.lose_seat(match_id, watcher.seat, "left")
+        if not match.finished:
+            await runtime.pauses.lose_seat(match_id, seat, "left")
 
 
 SEATED_ONLY = (MatchAction, MatchReplaceWithBot, MatchEnd)
