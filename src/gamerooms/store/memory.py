@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from gamerooms.rooms.ports import Listener, Publication, Subscription
+from gamerooms.store.subscription import StoreSubscription
 
 __all__ = ["MemoryStore"]
 
@@ -28,22 +29,6 @@ logger = logging.getLogger(__name__)
 def _check_ttl(ttl: float | None) -> None:
     if ttl is not None and not ttl > 0:
         raise ValueError(f"ttl must be positive seconds, not {ttl!r}")
-
-
-class _MemorySubscription:
-    """One listener on one topic of a MemoryStore."""
-
-    def __init__(self, store: MemoryStore, topic: str, listener: Listener) -> None:
-        self._store = store
-        self.topic = topic
-        self.listener = listener
-        self.closed = False
-
-    async def close(self) -> None:
-        """Stop receiving payloads; idempotent."""
-        if not self.closed:
-            self.closed = True
-            self._store._detach(self)
 
 
 class MemoryStore:
@@ -61,7 +46,7 @@ class MemoryStore:
         self._timer_heap: list[tuple[float, str, int]] = []  # may hold stale entries
         self._generations = itertools.count()
         self._presence: dict[str, dict[str, int]] = {}
-        self._topics: dict[str, list[_MemorySubscription]] = {}
+        self._topics: dict[str, list[StoreSubscription[str]]] = {}
 
     # -- documents --------------------------------------------------------------------------
 
@@ -223,7 +208,7 @@ class MemoryStore:
 
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
         """Call `listener` with every payload later published on `topic`."""
-        subscription = _MemorySubscription(self, topic, listener)
+        subscription = StoreSubscription(topic, listener, self._detach)
         self._topics.setdefault(topic, []).append(subscription)
         return subscription
 
@@ -262,7 +247,7 @@ class MemoryStore:
             if self._deadlines.get(key) == deadline:
                 self._forget(key)
 
-    def _detach(self, subscription: _MemorySubscription) -> None:
+    async def _detach(self, subscription: StoreSubscription[str]) -> None:
         subscriptions = self._topics.get(subscription.topic, [])
         if subscription in subscriptions:
             subscriptions.remove(subscription)

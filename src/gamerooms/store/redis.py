@@ -59,6 +59,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from gamerooms.rooms.ports import Listener, Publication, Subscription
+from gamerooms.store.subscription import StoreSubscription
 
 __all__ = ["RedisStore"]
 
@@ -183,23 +184,7 @@ class _Channel:
 
     def __init__(self) -> None:
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.subscriptions: list[_RedisSubscription] = []
-
-
-class _RedisSubscription:
-    """One listener on one channel of a RedisStore."""
-
-    def __init__(self, store: RedisStore, channel: bytes, listener: Listener) -> None:
-        self._store = store
-        self.channel = channel
-        self.listener = listener
-        self.closed = False
-
-    async def close(self) -> None:
-        """Stop receiving payloads; idempotent."""
-        if not self.closed:
-            self.closed = True
-            await self._store._detach(self)
+        self.subscriptions: list[StoreSubscription[bytes]] = []
 
 
 class RedisStore:
@@ -363,7 +348,7 @@ class RedisStore:
         if self._closed:
             raise RuntimeError("RedisStore is closed")
         name = self._channel_name(topic)
-        subscription = _RedisSubscription(self, name, listener)
+        subscription = StoreSubscription(name, listener, self._detach)
         channel = self._channels.get(name)
         if channel is None:
             channel = _Channel()
@@ -457,27 +442,27 @@ class RedisStore:
             )
             channel.ready.exception()  # mark retrieved: the first listener gets `error` raised
 
-    async def _detach(self, subscription: _RedisSubscription) -> None:
+    async def _detach(self, subscription: StoreSubscription[bytes]) -> None:
         if not self._remove(subscription) or self._closed:
             return
         async with self._lock:
             if self._pubsub is None or self._closed:
                 return
             try:
-                await self._pubsub.unsubscribe(subscription.channel)
+                await self._pubsub.unsubscribe(subscription.topic)
             except _CONNECTION_ERRORS as error:
                 # The reader reconnects and resubscribes only the channels still in use.
-                logger.warning("UNSUBSCRIBE %r failed: %s", subscription.channel, error)
+                logger.warning("UNSUBSCRIBE %r failed: %s", subscription.topic, error)
 
-    def _remove(self, subscription: _RedisSubscription) -> bool:
+    def _remove(self, subscription: StoreSubscription[bytes]) -> bool:
         """Forget a subscription; True if it was its channel's last one (now unused)."""
-        channel = self._channels.get(subscription.channel)
+        channel = self._channels.get(subscription.topic)
         if channel is None or subscription not in channel.subscriptions:
             return False
         channel.subscriptions.remove(subscription)
         if channel.subscriptions:
             return False
-        del self._channels[subscription.channel]
+        del self._channels[subscription.topic]
         return True
 
     async def _read(self) -> None:
@@ -514,7 +499,7 @@ class RedisStore:
 
     @staticmethod
     def _deliver(
-        name: bytes, subscriptions: tuple[_RedisSubscription, ...], payload: bytes
+        name: bytes, subscriptions: tuple[StoreSubscription[bytes], ...], payload: bytes
     ) -> None:
         for subscription in subscriptions:
             if subscription.closed:
