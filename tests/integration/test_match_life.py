@@ -356,7 +356,10 @@ async def test_the_last_person_leaving_ends_the_match(server: ServerProcess) -> 
     (person,) = seats.values()
     await person.client.send("match.leave")
     frames, code = await frames_until_close(person.client)
-    assert [frame["type"] for frame in frames] == ["match.state"] and code == 4000, frames
+    # the bot may have moved (a match.update) before the leave arrived; the last frame is the view
+    kinds = [frame["type"] for frame in frames]
+    assert kinds[-1] == "match.state" and set(kinds[:-1]) <= {"match.update"}, frames
+    assert code == 4000
     again, state = await join(server, match_id, person.player)
     assert state["status"] == "finished" and state["result"] == ABANDONED
     await again.close()
