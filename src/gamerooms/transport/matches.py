@@ -129,7 +129,8 @@ class MatchEndpoint(Endpoint):
             await socket.send_error(exc.code, exc.message, message.id)
 
     async def _leave(self, watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
-        """The leaver gets its final view and 4000; the others decide how to go on."""
+        """The leaver gets its final view, then 4000 once the match has paused (or ended), so a
+        player who comes straight back finds the match as the others do."""
         seat = watcher.seat
         if seat is None:
             await watcher.socket.close(CloseCode.LEFT)
@@ -137,9 +138,10 @@ class MatchEndpoint(Endpoint):
         match = await runtime.matches.get(match_id)
         connected = await runtime.matches.connected_seats(match_id)
         await watcher.socket.send_text(state_frame(match, seat, connected))
-        await watcher.socket.close(CloseCode.LEFT)
+        await runtime.fanout.detach(match_topic(match_id), watcher)
         if not match.finished:
             await runtime.pauses.lose_seat(match_id, seat, "left")
+        await watcher.socket.close(CloseCode.LEFT)
 
 
 SEATED_ONLY = (MatchAction, MatchReplaceWithBot, MatchEnd)
