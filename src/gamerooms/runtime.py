@@ -13,6 +13,7 @@ from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
 from gamerooms.rooms.autoplay import Autoplay
+from gamerooms.rooms.background import spawn
 from gamerooms.rooms.fanout import Fanout
 from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.matches import MatchService
@@ -68,7 +69,7 @@ class Runtime:
     def start(self) -> None:
         """Start firing timers (the server does this; one-off commands do not)."""
         if self._timer_task is None:
-            self._timer_task = asyncio.get_running_loop().create_task(self.timers.run_forever())
+            self._timer_task = spawn(self.timers.run_forever())
 
     async def close(self) -> None:
         """Stop the timers, write out the journal and release the store."""
@@ -84,7 +85,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     """A Runtime for this config: memory store and write-ahead journal, or Redis and batches."""
     clock = clock or SystemClock()
     games = game_registry()
-    store = build_store(config.REDIS_URL, config.REDIS_PREFIX)
+    store = build_store(config.REDIS_URL, config.REDIS_PREFIX, config.STATE_FILE)
     journal = DatabaseJournal(
         write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
     )

@@ -8,6 +8,8 @@ from typing import Generic, TypeVar
 
 from asgiref.sync import sync_to_async
 
+from gamerooms.rooms.background import spawn
+
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
@@ -28,7 +30,7 @@ class DatabaseBatch(Generic[Item, Outcome]):
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
         if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run())
+            self._runner = spawn(self._run())
         return await future
 
     async def _run(self) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.persistence.batching import DatabaseBatch
+from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class DatabaseJournal:
             return
         self._pending.append(_row(match_id, entry))
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_later())
+            self._flusher = spawn(self._flush_later())
 
     async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
         """Write out pending actions, then the result."""

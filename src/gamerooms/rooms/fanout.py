@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from gamerooms.rooms.announcement import Announcement, decode_announcement
+from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Store, Subscription
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class Fanout:
 
     def _schedule(self, local: _Topic) -> None:
         local.draining = True
-        task = asyncio.get_running_loop().create_task(self._drain(local))
+        task = spawn(self._drain(local))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

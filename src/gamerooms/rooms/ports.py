@@ -94,6 +94,10 @@ class Store(Protocol):
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
 
+    async def count(self, key: str, amount: int, window: float) -> int:
+        """Add `amount` to a counter that vanishes `window` seconds after the add that started
+        it (only a positive amount starts one); the new count, never below 0, atomically."""
+
     async def publish(self, topic: str, payload: bytes) -> None:
         """Deliver `payload` to every subscriber of `topic` in every process."""
 

@@ -13,6 +13,7 @@ from gamerooms.engine import GameRegistry
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.background import call_later, spawn
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.matches import MatchService
@@ -139,11 +140,10 @@ class QueueService:
         if (game, size) in self._counts_due:
             return
         self._counts_due.add((game, size))
-        loop = asyncio.get_running_loop()
-        loop.call_later(WAITING_INTERVAL, self._spawn, self._announce_waiting(game, size))
+        call_later(WAITING_INTERVAL, self._spawn, self._announce_waiting(game, size))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
+        task = spawn(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

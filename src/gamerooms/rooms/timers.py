@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from gamerooms.rooms.background import call_later, spawn
 from gamerooms.rooms.ports import Clock, Store
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class Timers:
         This process also wakes itself when the timer is due, so it fires on time without fast
         polling; whichever process claims it first runs it."""
         await self._store.timer_set(f"{kind}:{key}", self._clock.now() + delay, payload)
-        asyncio.get_running_loop().call_later(max(delay, 0.0), self._wake)
+        call_later(max(delay, 0.0), self._wake)
 
     async def cancel(self, kind: str, key: str) -> bool:
         """Cancel a pending timer; True if it was pending."""
@@ -59,7 +60,7 @@ class Timers:
             await asyncio.sleep(self._poll_seconds)
 
     def _wake(self) -> None:
-        task = asyncio.get_running_loop().create_task(self.run_due())
+        task = spawn(self.run_due())
         self._wakeups.add(task)
         task.add_done_callback(self._wakeups.discard)
 

@@ -46,6 +46,7 @@ class MemoryStore:
         self._timer_heap: list[tuple[float, str, int]] = []  # may hold stale entries
         self._generations = itertools.count()
         self._presence: dict[str, dict[str, int]] = {}
+        self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
         self._topics: dict[str, list[StoreSubscription[str]]] = {}
 
     # -- documents --------------------------------------------------------------------------
@@ -199,6 +200,20 @@ class MemoryStore:
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
         return dict(self._presence.get(key, {}))
+
+    # -- counters ---------------------------------------------------------------------------
+
+    async def count(self, key: str, amount: int, window: float) -> int:
+        """Add `amount` to a counter that expires `window` seconds after it started."""
+        _check_ttl(window)
+        now = self._clock()
+        for stale in [each for each, (_, expires) in self._counters.items() if expires <= now]:
+            del self._counters[stale]
+        current, expires = self._counters.get(key, (0, now + window))
+        if key not in self._counters and amount <= 0:
+            return 0
+        self._counters[key] = (max(current + amount, 0), expires)
+        return self._counters[key][0]
 
     # -- pub/sub ----------------------------------------------------------------------------
 

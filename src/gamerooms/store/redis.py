@@ -58,6 +58,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Listener, Publication, Subscription
 from gamerooms.store.subscription import StoreSubscription
 
@@ -269,6 +270,12 @@ class RedisStore:
         """Forget a document; idempotent."""
         await self._redis.delete(self._document_key(key))
 
+    async def document_keys(self, prefix: str) -> list[str]:
+        """The keys of every stored document that starts with `prefix` (SCAN)."""
+        start = len(self._document_key(""))
+        pattern = self._document_key(prefix).replace("[", "\\[") + "*"
+        return [_text(key)[start:] async for key in self._redis.scan_iter(match=pattern)]
+
     # -- sets -------------------------------------------------------------------------------
 
     async def set_add(self, key: str, member: str) -> bool:
@@ -423,7 +430,7 @@ class RedisStore:
                 self._abandon(name, channel, error)
                 raise
             if self._reader is None and not self._closed:
-                self._reader = asyncio.create_task(self._read(), name="gamerooms-redis-pubsub")
+                self._reader = spawn(self._read())
 
     def _abandon(self, name: bytes, channel: _Channel, error: BaseException) -> None:
         """Drop a channel whose SUBSCRIBE failed, passing the error to its waiting listeners."""
