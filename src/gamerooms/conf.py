@@ -29,6 +29,10 @@ class Config:
     BOT_DELAY_SECONDS: float = 0.6
     QUEUE_BOT_FILL_SECONDS: float | None = None
     """Bots fill a queue in which someone has waited this long (None: never)."""
+    PASSWORD_ATTEMPTS_PER_PLAYER: int = 5
+    """Wrong room passwords a player may try per room per minute."""
+    PASSWORD_ATTEMPTS_PER_ROOM: int = 20
+    """Wrong passwords a room takes per minute from everyone together."""
 
 
 def load_config() -> Config:

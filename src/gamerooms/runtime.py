@@ -10,6 +10,7 @@ from functools import cache
 
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
+from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
 from gamerooms.rooms.autoplay import Autoplay
@@ -92,7 +93,12 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     matches = MatchService(store, journal, games, clock)
     timers = Timers(store, clock, config.TIMER_POLL_SECONDS)
     lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS)
-    rooms = RoomService(store, games, matches, timers, clock, config.ROOM_SEAT_GRACE_SECONDS)
+    attempts = PasswordAttempts(
+        store, config.PASSWORD_ATTEMPTS_PER_PLAYER, config.PASSWORD_ATTEMPTS_PER_ROOM
+    )
+    rooms = RoomService(
+        store, games, matches, timers, clock, config.ROOM_SEAT_GRACE_SECONDS, attempts
+    )
     queue = QueueService(store, games, matches, timers, config.QUEUE_BOT_FILL_SECONDS)
     pauses = Pauses(matches, timers, config.DECIDE_SECONDS)
     presence = SeatPresence(matches, store, timers, pauses, config.MATCH_GRACE_SECONDS)

@@ -138,8 +138,11 @@ _LIMITS_FROM_ENV: dict[str, type[int] | type[float]] = {
     "MAX_FRAME_BYTES": int,
     "RATE_PER_SECOND": float,
     "RATE_BURST": int,
+    "PASSWORD_ATTEMPTS_PER_PLAYER": int,
+    "PASSWORD_ATTEMPTS_PER_ROOM": int,
 }
-"""Per-socket frame limits that GAMEROOMS_<name> overrides when set (load tests raise them)."""
+"""Per-socket frame limits and abuse allowances that GAMEROOMS_<name> overrides when set (load
+tests raise them)."""
 
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,

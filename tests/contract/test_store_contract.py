@@ -644,6 +644,37 @@ async def test_presence_under_concurrency(store: Store, peer: Store) -> None:
     assert await peer.presence("room:1") == {}
 
 
+# -- counters ---------------------------------------------------------------------------------
+
+
+async def test_count_adds_clamps_and_starts_only_on_a_positive_amount(store: Store) -> None:
+    assert await store.count("tries", 0, 60) == 0
+    assert await store.count("tries", -1, 60) == 0  # no counter started
+    assert await store.count("tries", 1, 60) == 1
+    assert await store.count("tries", 2, 60) == 3
+    assert await store.count("tries", -1, 60) == 2
+    assert await store.count("tries", -5, 60) == 0  # clamped
+    assert await store.count("tries", 0, 60) == 0
+    assert await store.count("other", 1, 60) == 1  # counters are independent
+
+
+async def test_count_expires_a_window_after_it_started(store: Store) -> None:
+    assert await store.count("tries", 1, 0.3) == 1
+    assert await store.count("tries", 1, 60) == 2  # a later window does not extend it
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while await store.count("tries", 0, 60) != 0:
+        assert asyncio.get_running_loop().time() < deadline, "the counter never expired"
+        await asyncio.sleep(0.05)
+    assert await store.count("tries", 1, 60) == 1  # a new window
+
+
+async def test_count_under_concurrency(store: Store, peer: Store) -> None:
+    handles = [store, peer]
+    adds = [handles[i % 2].count("tries", 1, 60) for i in range(100)]
+    counts = await asyncio.wait_for(asyncio.gather(*adds), TIMEOUT)
+    assert sorted(counts) == list(range(1, 101))
+
+
 # -- racing commits ---------------------------------------------------------------------------
 
 

@@ -56,3 +56,18 @@ class Counter(Game[Tally]):
         """Add one and pass the turn."""
         state.count += 1
         state.next_seat = (state.next_seat + 1) % state.seats
+
+
+class Marathon(Counter):
+    """Counter without an end: seats take turns adding one for as long as a test likes."""
+
+    name = "marathon"
+    title = "Marathon"
+
+    def turn(self, state: Tally) -> list[int]:
+        """The seat to add next."""
+        return [state.next_seat]
+
+    def result(self, state: Tally) -> Result | None:
+        """Never over."""
+        return None

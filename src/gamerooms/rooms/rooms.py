@@ -10,6 +10,7 @@ from gamerooms.engine import GameRegistry
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.live import LiveMatch
@@ -19,7 +20,7 @@ from gamerooms.rooms.ports import Clock, Publication, Store
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.room import Room, Seat, decode_room, encode_room
 from gamerooms.rooms.room_settings import check_max_players, check_settings
-from gamerooms.rooms.secrets import check_password, hash_password, new_room_code, normalize_code
+from gamerooms.rooms.secrets import check_off_loop, hash_off_loop, new_room_code, normalize_code
 from gamerooms.rooms.timers import Timers
 
 SEAT_GRACE_TIMER = "seat"
@@ -102,6 +103,7 @@ class RoomService:
         timers: Timers,
         clock: Clock,
         seat_grace_seconds: float,
+        attempts: PasswordAttempts,
     ) -> None:
         self._store = store
         self._games = games
@@ -109,6 +111,7 @@ class RoomService:
         self._timers = timers
         self._clock = clock
         self._grace = seat_grace_seconds
+        self._attempts = attempts
         timers.on(SEAT_GRACE_TIMER, self._grace_expired)
         matches.on_commit(self._match_changed)
 
@@ -124,10 +127,10 @@ class RoomService:
     ) -> Room:
         """A new room with its creator seated as owner (who then connects to the room socket)."""
         return await self.open(
-            self.prepare(owner, name, game, max_players, private, password, settings)
+            await self.prepare(owner, name, game, max_players, private, password, settings)
         )
 
-    def prepare(
+    async def prepare(
         self,
         owner: dict[str, Any],
         name: str,
@@ -144,6 +147,7 @@ class RoomService:
         if not 1 <= len(name.strip()) <= 60:
             raise Refusal("name: a room name of 1 to 60 characters is required")
         check_max_players(rules, max_players)
+        checked = check_settings(rules, settings, max_players)
         now = self._clock.now()
         return Room(
             id="",
@@ -154,8 +158,8 @@ class RoomService:
             max_players=max_players,
             min_players=rules.min_players,
             private=private,
-            password_hash=hash_password(password) if password else None,
-            settings=check_settings(rules, settings, max_players),
+            password_hash=await hash_off_loop(password) if password else None,
+            settings=checked,
             created_at=now,
         )
 
@@ -186,6 +190,7 @@ class RoomService:
         """Seat the player (or give them back their seat); sends room.joined to its socket."""
         player_id = player["id"]
         await self._timers.cancel(SEAT_GRACE_TIMER, _seat(code, player_id))
+        verified = await self._verify_password(code, player_id, password)
 
         def mutate(room: Room) -> Change:
             if room.seat_of(player_id) is not None:
@@ -195,7 +200,7 @@ class RoomService:
                 raise RoomFull("the match in this room has started")
             if len(room.seats) >= room.max_players:
                 raise RoomFull("every seat in this room is taken")
-            if room.password_hash and not check_password(password or "", room.password_hash):
+            if room.password_hash is not None and room.password_hash != verified:
                 raise WrongPassword("wrong password for this room")
             room.seats.append(Seat(player, False, self._clock.now()))
             state = room.state()
@@ -208,6 +213,21 @@ class RoomService:
             )
 
         return await self._update(code, mutate, keep=token)
+
+    async def _verify_password(self, code: str, player_id: str, password: str | None) -> str | None:
+        """The room's password hash if `password` matches it, checked off the event loop within
+        the attempt allowances; None when the room asks no password of this player now (none
+        set, seated already, or no seat to take). WrongPassword, RateLimited, NotFound."""
+        room = await self.get(code)
+        if room.password_hash is None or room.seat_of(player_id) is not None:
+            return None
+        if room.playing or len(room.seats) >= room.max_players:
+            return None
+        await self._attempts.take(room.id, player_id)
+        if not await check_off_loop(password or "", room.password_hash):
+            raise WrongPassword("wrong password for this room")
+        await self._attempts.give_back(room.id, player_id)
+        return room.password_hash
 
     async def ready(self, code: str, player_id: str, ready: bool, reply: Reply) -> None:
         """Mark a seated player ready or not."""

@@ -47,6 +47,7 @@ class MemoryStore:
         self._generations = itertools.count()
         self._presence: dict[str, dict[str, int]] = {}
         self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
+        self._counter_heap: list[tuple[float, str]] = []  # (expires at, key) of each start
         self._topics: dict[str, list[StoreSubscription[str]]] = {}
 
     # -- documents --------------------------------------------------------------------------
@@ -207,13 +208,20 @@ class MemoryStore:
         """Add `amount` to a counter that expires `window` seconds after it started."""
         _check_ttl(window)
         now = self._clock()
-        for stale in [each for each, (_, expires) in self._counters.items() if expires <= now]:
-            del self._counters[stale]
-        current, expires = self._counters.get(key, (0, now + window))
-        if key not in self._counters and amount <= 0:
-            return 0
-        self._counters[key] = (max(current + amount, 0), expires)
-        return self._counters[key][0]
+        heap = self._counter_heap
+        while heap and heap[0][0] <= now:
+            expires, stale = heapq.heappop(heap)
+            if self._counters.get(stale, (0, None))[1] == expires:
+                del self._counters[stale]
+        started = self._counters.get(key)
+        if started is None:
+            if amount <= 0:
+                return 0
+            started = (0, now + window)
+            heapq.heappush(heap, (started[1], key))
+        total = max(started[0] + amount, 0)
+        self._counters[key] = (total, started[1])
+        return total
 
     # -- pub/sub ----------------------------------------------------------------------------
 

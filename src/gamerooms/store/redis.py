@@ -15,6 +15,7 @@ refreshes)
 ``{prefix}queue-payloads:{key}``  (hash: member -> payload of each waiting member)
 ``{prefix}timers``  (sorted set: timer name -> due, epoch seconds)
 ``{prefix}timer-payloads``  (hash: timer name -> payload)
+``{prefix}counter:{key}``  (string: a count, expiring `window` after the add that started it)
 ``{prefix}presence:{key}``  (hash, no expiry)
     ``{member}``  that member's connection count, always > 0; a field that reaches 0 is deleted,
     so an empty hash (and with it the key) disappears.
@@ -28,8 +29,9 @@ Every update is one Lua script, hence atomic: `create` (create unless it exists)
 publication in order: subscribers see announcements in commit order), `queue_join` (append
 unless queued; pop the oldest `size` when that many wait), `queue_leave`, `timer_set`,
 `timer_cancel`, `timers_due` (ZRANGEBYSCORE, then ZREM and HGET/HDEL each: a timer is claimed
-once) and `adjust_presence` (HINCRBY, clamped at 0). Scripts run by EVALSHA (`register_script`).
-`load_many` reads every document in one MULTI/EXEC, a consistent snapshot.
+once), `adjust_presence` (HINCRBY, clamped at 0) and `count` (SET with PX when it starts,
+else KEEPTTL). Scripts run by EVALSHA (`register_script`). `load_many` reads every document in
+one MULTI/EXEC, a consistent snapshot.
 
 Commands share a pool of POOL_SIZE connections; when every one is busy (a burst of requests), a
 command waits up to POOL_WAIT_SECONDS for a free one instead of failing. Commands are not retried
@@ -147,6 +149,20 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 return 0
 """
 
+# KEYS[1] counter; ARGV: amount, window in ms
+_COUNT = """
+local current = redis.call('GET', KEYS[1])
+local amount = tonumber(ARGV[1])
+if not current then
+  if amount <= 0 then return 0 end
+  redis.call('SET', KEYS[1], amount, 'PX', ARGV[2])
+  return amount
+end
+local count = math.max(tonumber(current) + amount, 0)
+redis.call('SET', KEYS[1], count, 'KEEPTTL')
+return count
+"""
+
 POOL_SIZE = 100
 """Connections per store; a command that finds them all busy waits for one."""
 POOL_WAIT_SECONDS = 20.0
@@ -204,6 +220,7 @@ class RedisStore:
         self._timer_set = self._redis.register_script(_TIMER_SET)
         self._timers_due = self._redis.register_script(_TIMERS_DUE)
         self._adjust = self._redis.register_script(_ADJUST)
+        self._count = self._redis.register_script(_COUNT)
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         # The current SUBSCRIBE of each channel with listeners.
@@ -340,6 +357,13 @@ class RedisStore:
         counts = {_text(member): int(count) for member, count in members.items()}
         return {member: count for member, count in counts.items() if count > 0}
 
+    # -- counters ---------------------------------------------------------------------------
+
+    async def count(self, key: str, amount: int, window: float) -> int:
+        """Add `amount` to a counter that expires `window` seconds after it started."""
+        total = await self._count(keys=[self._counter_key(key)], args=[amount, _ttl_ms(window)])
+        return int(total)
+
     # -- pub/sub ----------------------------------------------------------------------------
 
     async def publish(self, topic: str, payload: bytes) -> None:
@@ -410,6 +434,9 @@ class RedisStore:
 
     def _presence_key(self, key: str) -> str:
         return f"{self._prefix}presence:{key}"
+
+    def _counter_key(self, key: str) -> str:
+        return f"{self._prefix}counter:{key}"
 
     def _channel_name(self, topic: str) -> bytes:
         return f"{self._prefix}{topic}".encode()

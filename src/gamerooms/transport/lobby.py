@@ -95,7 +95,7 @@ class LobbyEndpoint(Endpoint):
         elif isinstance(message, RoomDraftCancel):
             await self._end_draft(lobby, runtime)
         elif isinstance(message, RoomCreate):
-            room = runtime.rooms.prepare(
+            room = await runtime.rooms.prepare(
                 player.to_wire(),
                 message.name,
                 message.game,

@@ -18,6 +18,7 @@ from gamerooms.protocol.messages import (
     RoomStart,
 )
 from gamerooms.rooms.announcement import Announcement
+from gamerooms.rooms.attempts import RateLimited
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.rooms import AlreadyJoined, presence_key, room_topic
@@ -96,6 +97,9 @@ class RoomEndpoint(Endpoint):
             await runtime.rooms.join(code, player.to_wire(), join.password, token)
         except NotFound as exc:
             await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
+            return False
+        except RateLimited as exc:
+            await socket.refuse(exc.code, exc.message, CloseCode.POLICY)
             return False
         except Refusal as exc:
             await socket.refuse(exc.code, exc.message, CloseCode.FORBIDDEN)
