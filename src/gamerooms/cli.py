@@ -42,6 +42,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
     from django.core.management import call_command
 
     from gamerooms.conf import load_config
+    from gamerooms.transport.wire import GameroomsWebSocketProtocol, hard_cap
 
     call_command("migrate", interactive=False, verbosity=0)
     config = load_config()
@@ -52,7 +53,8 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
             port=port,
             log_level=log_level,
             lifespan="on",
-            ws_max_size=max(config.MAX_FRAME_BYTES * 256, 16 << 20),
+            ws=GameroomsWebSocketProtocol,
+            ws_max_size=hard_cap(config.MAX_FRAME_BYTES),
             ws_per_message_deflate=False,
             timeout_graceful_shutdown=5,
         )
@@ -64,11 +66,13 @@ def create_match(data: str | None, game: str, player_ids: list[str], seed: int |
     """Create a match between existing players (seat order as given); its id."""
     _setup_django(data)
     import asyncio
+    from dataclasses import replace
 
     from django.core.management import call_command
 
+    from gamerooms.conf import load_config
     from gamerooms.models import Player
-    from gamerooms.runtime import current_runtime, shutdown_runtime
+    from gamerooms.runtime import build_runtime
 
     call_command("migrate", interactive=False, verbosity=0)
     found = {player.id: player.to_wire() for player in Player.objects.filter(id__in=player_ids)}
@@ -77,11 +81,14 @@ def create_match(data: str | None, game: str, player_ids: list[str], seed: int |
         raise SystemExit(f"no such players: {', '.join(missing)}")
 
     async def create() -> str:
+        # The server's state file is the server's: this process only writes the journal, from
+        # which the server restores the match when a player first connects.
+        runtime = build_runtime(replace(load_config(), STATE_FILE=None))
         try:
             players = [found[player_id] for player_id in player_ids]
-            return await current_runtime().matches.create(game, players, seed=seed)
+            return await runtime.matches.create(game, players, seed=seed)
         finally:
-            await shutdown_runtime()
+            await runtime.close()
 
     return asyncio.run(create())
 

@@ -16,6 +16,9 @@ class Config:
     REDIS_PREFIX: str = "gamerooms:"
     """Every Redis key and channel starts with this: deployments can share one Redis."""
     GAMES: tuple[str, ...] = ()
+    STATE_FILE: str | None = None
+    """Without Redis: a SQLite file that keeps rooms, matches and timers across restarts (None:
+    live state is lost when the process stops; `gamerooms serve` keeps it in its data folder)."""
     MAX_FRAME_BYTES: int = 64 * 1024
     RATE_PER_SECOND: float = 20.0
     RATE_BURST: int = 40
@@ -29,6 +32,9 @@ class Config:
     BOT_DELAY_SECONDS: float = 0.6
     QUEUE_BOT_FILL_SECONDS: float | None = None
     """Bots fill a queue in which someone has waited this long (None: never)."""
+    ALLOWED_ORIGINS: tuple[str, ...] = ()
+    """Origins (`https://host[:port]`) besides the server's own whose pages may open sockets
+    that a session cookie authenticates; token sockets are welcome from anywhere."""
     PASSWORD_ATTEMPTS_PER_PLAYER: int = 5
     """Wrong room passwords a player may try per room per minute."""
     PASSWORD_ATTEMPTS_PER_ROOM: int = 20
@@ -44,4 +50,8 @@ def load_config() -> Config:
         raise ValueError(f"unknown GAMEROOMS settings: {', '.join(unknown)}")
     if "GAMES" in raw:
         raw["GAMES"] = tuple(raw["GAMES"])
+    if "ALLOWED_ORIGINS" in raw:
+        raw["ALLOWED_ORIGINS"] = tuple(
+            origin.strip().lower().rstrip("/") for origin in raw["ALLOWED_ORIGINS"]
+        )
     return Config(**raw)

@@ -10,9 +10,9 @@ from functools import cache
 
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
-from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
+from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.fanout import Fanout
@@ -22,6 +22,7 @@ from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import Clock, Store
 from gamerooms.rooms.presence import SeatPresence
 from gamerooms.rooms.queue import QueueService
+from gamerooms.rooms.recovery import Recovery
 from gamerooms.rooms.rooms import RoomService
 from gamerooms.rooms.timers import Timers
 from gamerooms.store import build_store
@@ -60,12 +61,18 @@ class Runtime:
     presence: SeatPresence
     autoplay: Autoplay
     players: PlayerDirectory
+    recovery: Recovery
     _timer_task: asyncio.Task[None] | None = None
 
     @property
     def backend(self) -> str:
         """ "redis" or "memory"."""
         return "redis" if self.config.REDIS_URL else "memory"
+
+    async def recover(self) -> None:
+        """After a restart on a state file: set kept rooms and matches going again."""
+        if self.config.STATE_FILE and not self.config.REDIS_URL:
+            await self.recovery.run()
 
     def start(self) -> None:
         """Start firing timers (the server does this; one-off commands do not)."""
@@ -120,6 +127,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         presence,
         autoplay,
         PlayerDirectory(),
+        Recovery(store, matches, pauses, presence, rooms, lobby),
     )
 
 

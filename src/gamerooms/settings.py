@@ -2,8 +2,10 @@
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_REDIS_PREFIX,
 GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
-games), and GAMEROOMS_<X>_SECONDS for the timing knobs named in `_SECONDS_FROM_ENV`, and
-GAMEROOMS_<X> for the frame limits named in `_LIMITS_FROM_ENV` (see gamerooms.conf).
+games), GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
+cookie-authenticated sockets and CSRF), GAMEROOMS_<X>_SECONDS for the timing knobs named in
+`_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in `_LIMITS_FROM_ENV` (see
+gamerooms.conf).
 """
 
 from __future__ import annotations
@@ -94,6 +96,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
 
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("GAMEROOMS_ALLOWED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+"""GAMEROOMS_ALLOWED_ORIGINS: trusted by REST's CSRF check and by cookie-authenticated sockets."""
+
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CHANNEL_LAYERS = (
     {
@@ -147,7 +156,9 @@ tests raise them)."""
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
     "REDIS_PREFIX": os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:",
+    "STATE_FILE": None if REDIS_URL else str(DATA_DIR / "live.sqlite3"),
     "GAMES": [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path],
+    "ALLOWED_ORIGINS": CSRF_TRUSTED_ORIGINS,
     **{
         name: float(os.environ[f"GAMEROOMS_{name}"])
         for name in _SECONDS_FROM_ENV

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from gamerooms.client import Closed, GameClient, Guest, create_guest
 
@@ -58,11 +59,20 @@ class ServerProcess:
     data: str
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+    """Where the process's output goes (None: the test run's own output)."""
 
     @property
     def base_url(self) -> str:
         """http://127.0.0.1:<port>"""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        """The process id of the running server."""
+        if self.process is None:
+            raise RuntimeError("the server is not running")
+        return self.process.pid
 
     def ws_url(self, path: str, token: str | None = None) -> str:
         """The ws:// URL of a path, with the token in the query string."""
@@ -73,7 +83,14 @@ class ServerProcess:
         """Start the process and wait until /healthz answers."""
         command = [sys.executable, "-m", "gamerooms", "serve", "--port", str(self.port)]
         command += ["--data", self.data, "--log-level", "warning"]
-        self.process = subprocess.Popen(command, env={**os.environ, **self.env})
+        output = None if self.log is None else self.log.open("ab")
+        try:
+            self.process = subprocess.Popen(
+                command, env={**os.environ, **self.env}, stdout=output, stderr=output
+            )
+        finally:
+            if output is not None:
+                output.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -96,6 +113,14 @@ class ServerProcess:
         )
         return output.stdout.decode().strip()
 
+    def kill(self) -> None:
+        """Stop the process at once (SIGKILL), as a crash would."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
     def stop(self) -> None:
         """Stop the process (SIGTERM, then SIGKILL)."""
         if self.process is None:
@@ -111,11 +136,11 @@ class ServerProcess:
 
 @contextmanager
 def running_server(
-    data: str | None = None, env: Mapping[str, str] | None = None
+    data: str | None = None, env: Mapping[str, str] | None = None, log: Path | None = None
 ) -> Iterator[ServerProcess]:
-    """A server process for the duration of the block."""
+    """A server process for the duration of the block; its output goes to `log` if given."""
     with tempfile.TemporaryDirectory() as scratch:
-        server = ServerProcess(free_port(), data or scratch, dict(env or {}))
+        server = ServerProcess(free_port(), data or scratch, dict(env or {}), log=log)
         server.start()
         try:
             yield server

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
 from gamerooms.rooms.ports import Store
 from gamerooms.store.memory import MemoryStore
+from gamerooms.store.state_file import StateFile
 from tests.support import redis_url_or_skip
 
 TIMEOUT = 10.0
@@ -52,11 +54,12 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     await delete_keys(redis_url, prefix)
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
-    """A fresh, empty Store of each implementation."""
-    if request.param == "memory":
-        memory = MemoryStore()
+@pytest.fixture(params=["memory", "memory-on-file", pytest.param("redis", marks=pytest.mark.redis)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """A fresh, empty Store of each implementation (memory, memory kept in a state file, Redis)."""
+    if request.param.startswith("memory"):
+        on_file = request.param == "memory-on-file"
+        memory = MemoryStore(state=StateFile(tmp_path / "state.sqlite3") if on_file else None)
         yield memory
         await memory.close()
         return

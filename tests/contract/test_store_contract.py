@@ -191,6 +191,19 @@ async def test_documents_are_independent(store: Store) -> None:
     assert await store.load_many(["a", "b"]) == [None, None]
 
 
+async def test_document_keys_lists_live_documents_by_prefix(store: Store) -> None:
+    await store.create("match:m1", b"a")
+    await store.create("match:m2", b"b", ttl=3600)
+    await store.create("room:R1", b"c")
+    await store.create("match:gone", b"d")
+    await store.delete("match:gone")
+    assert await store.commit("match:m1", 0, b"a1")
+    await store.set_add("match:set-not-a-document", "x")
+    assert sorted(await store.document_keys("match:")) == ["match:m1", "match:m2"]
+    assert await store.document_keys("room:") == ["room:R1"]
+    assert await store.document_keys("nothing:") == []
+
+
 async def test_namespaces_do_not_collide(store: Store) -> None:
     """Documents, sets, queues, timers and presence may all use the same key."""
     await store.create("k", b"doc")

@@ -122,6 +122,23 @@ async def seated(
     return room, clients
 
 
+async def ready_and_start(clients: list[GameClient]) -> str:
+    """Everyone in the room gets ready, the owner (first) starts; the match id, each room socket
+    told and closed 4001."""
+    for client in clients:
+        await client.send("room.ready", ready=True)
+        for member in clients:
+            assert (await member.expect("room.ready"))["ready"] is True
+    started = await clients[0].request("room.start")
+    assert started["type"] == "match.started", started
+    for client in clients[1:]:
+        assert (await client.expect("match.started"))["match_id"] == started["match_id"]
+    for client in clients:
+        assert await client.closed() == 4001
+    match_id: str = started["match_id"]
+    return match_id
+
+
 async def refused(client: GameClient) -> tuple[dict[str, Any], int | None]:
     """The one frame a refused socket gets (an error) and the code it is then closed with."""
     frames, code = await frames_until_close(client)

@@ -26,7 +26,7 @@ from tests.integration.kit import (
     match_path,
     next_frame,
 )
-from tests.integration.rooms_kit import connect, guest, seated, tuned_server
+from tests.integration.rooms_kit import connect, guest, ready_and_start, seated, tuned_server
 from tests.support import redis_url_or_skip
 
 GRACE = 1.5
@@ -62,23 +62,6 @@ class Seat:
 def seconds_until(moment: str) -> float:
     """Seconds from now until an ISO time of the protocol (negative once past)."""
     return datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() - time.time()
-
-
-async def ready_and_start(clients: list[GameClient]) -> str:
-    """Everyone in the room gets ready, the owner (first) starts; the match id, each room socket
-    told and closed 4001."""
-    for client in clients:
-        await client.send("room.ready", ready=True)
-        for member in clients:
-            assert (await member.expect("room.ready"))["ready"] is True
-    started = await clients[0].request("room.start")
-    assert started["type"] == "match.started", started
-    for client in clients[1:]:
-        assert (await client.expect("match.started"))["match_id"] == started["match_id"]
-    for client in clients:
-        assert await client.closed() == 4001
-    match_id: str = started["match_id"]
-    return match_id
 
 
 async def start_match(

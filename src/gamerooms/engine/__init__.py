@@ -30,7 +30,7 @@ from gamerooms.engine.match import (
     start_match,
 )
 from gamerooms.engine.registry import GameRegistry
-from gamerooms.engine.rng import SeededRandom
+from gamerooms.engine.rng import SeededRandom, derive_seed
 
 __all__ = [
     "Action",
@@ -54,6 +54,7 @@ __all__ = [
     "action",
     "apply_action",
     "decode_match",
+    "derive_seed",
     "encode_match",
     "errors",
     "replay",

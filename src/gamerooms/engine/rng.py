@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from typing import Any
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
+
+
+def derive_seed(seed: int, *labels: object) -> int:
+    """An independent 64-bit seed for one use of a match's seed (seat order, a bot's choice...).
+
+    BLAKE2b of the seed and the labels: knowing one derived stream's draws tells nothing about
+    another's, nor about the game's own stream (which starts from `seed` itself)."""
+    text = ":".join(str(part) for part in (seed & _MASK, *labels)).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
 
 
 class SeededRandom(random.Random):

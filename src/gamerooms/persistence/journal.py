@@ -87,6 +87,10 @@ def _finish(match_id: str, result: dict[str, Any], version: int) -> None:
     )
 
 
+def _reseat(match_id: str, players: list[dict[str, Any]]) -> None:
+    MatchRecord.objects.filter(id=match_id).update(players=players)
+
+
 def _history(match_id: str) -> MatchHistory | None:
     record = MatchRecord.objects.filter(id=match_id).first()
     if record is None:
@@ -104,6 +108,7 @@ def _history(match_id: str) -> MatchHistory | None:
         players=record.players,
         seed=record.seed,
         actions=actions,
+        result=record.result if record.status == MatchRecord.Status.FINISHED else None,
     )
 
 
@@ -153,6 +158,10 @@ class DatabaseJournal:
         """Write out pending actions, then the result."""
         await self.flush()
         await sync_to_async(_finish)(match_id, result, version)
+
+    async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
+        """Keep the match record's players as they sit now."""
+        await sync_to_async(_reseat)(match_id, players)
 
     async def history(self, match_id: str) -> MatchHistory | None:
         """The match record and its actions in order."""

@@ -112,6 +112,11 @@ class LobbyService:
         await self._timers.cancel(DRAFT_TIMER, pending_id)
         await self._drop_draft(pending_id)
 
+    async def drop_drafts(self) -> None:
+        """Forget every draft (after a restart: the lobby sockets that made them are gone)."""
+        for pending_id in await self._store.set_members(DRAFTS):
+            await self.end_draft(pending_id)
+
     async def _draft_lapsed(self, pending_id: str, _: bytes) -> None:
         await self._drop_draft(pending_id)
 

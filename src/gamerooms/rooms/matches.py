@@ -9,11 +9,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from gamerooms.engine import (
     GameRegistry,
+    Result,
     SeededRandom,
     StaleVersion,
     apply_action,
+    derive_seed,
     replay,
     start_match,
 )
@@ -75,6 +79,7 @@ class MatchService:
         self._clock = clock
         self._new_id = new_id
         self._listeners: list[Listener] = []
+        self._starters: list[Listener] = []
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     @property
@@ -85,6 +90,10 @@ class MatchService:
     def on_commit(self, listener: Listener) -> None:
         """Call `listener` with the match after every committed change (bots, clocks)."""
         self._listeners.append(listener)
+
+    def on_start(self, listener: Listener) -> None:
+        """Call `listener` with a match this process starts, or first finds (restored) in play."""
+        self._starters.append(listener)
 
     async def create(
         self,
@@ -103,7 +112,7 @@ class MatchService:
         seed = secrets.randbits(63) if seed is None else seed
         if shuffle:
             players = list(players)
-            SeededRandom(seed).shuffle(players)
+            SeededRandom(derive_seed(seed, "seats")).shuffle(players)
         core = start_match(rules, settings, len(players), seed)
         match_id = match_id or self._new_id()
         options = MatchOptions.from_settings(settings, rules.bot_levels[0], room)
@@ -112,6 +121,7 @@ class MatchService:
         await self._journal.match_created(match_id, game, settings, live.players, seed)
         await self._store.create(match_key(match_id), live.encode(), ttl=MATCH_TTL)
         await self._notify(live)
+        await self._started(live)
         return match_id
 
     async def get(self, match_id: str) -> LiveMatch:
@@ -138,12 +148,27 @@ class MatchService:
                 key = match_key(match_id)
                 if await self._store.commit(key, match.revision, blob, publish, ttl=MATCH_TTL):
                     after = change.after.changed(revision=match.revision + 1)
-                    await self._journaled(match_id, change, after)
+                    await self._journaled(match, change, after)
                     await self._notify(after)
                     return after
                 if expected_version is not None:
                     break
         raise StaleVersion("the match moved on; refresh and try again")
+
+    async def recover(self, match_id: str) -> LiveMatch:
+        """After a restart: apply the journaled actions the store had not committed yet, give
+        the seats in turn a fresh clock, and commit (so listeners set bots and clocks going)."""
+        history = await self._journal.history(match_id)
+        actions = [] if history is None else history.actions
+
+        def mutate(match: LiveMatch) -> Change:
+            core = match.core
+            for seat, name, data in actions[core.version :]:
+                core = apply_action(match.game, core, seat, name, data).match
+            after = match.with_core(core, self._clock.now())
+            return Change(after.changed(deadline=after.next_deadline(self._clock.now())))
+
+        return await self.update(match_id, mutate)
 
     async def act(
         self,
@@ -200,15 +225,22 @@ class MatchService:
         """Publish an announcement that changes nothing stored."""
         await self._store.publish(match_topic(match_id), encode_announcement(announcement))
 
-    async def _journaled(self, match_id: str, change: Change, after: LiveMatch) -> None:
+    async def _journaled(self, before: LiveMatch, change: Change, after: LiveMatch) -> None:
+        match_id = after.id
         if change.entry is not None:
             await self._journal.committed(match_id, change.entry)
+        if after.players != before.players:
+            await self._journal.seats_changed(match_id, after.players)
         if after.finished and after.core.result is not None:
             result = after.core.result.to_dict()
             await self._journal.match_finished(match_id, result, after.version)
 
     async def _notify(self, match: LiveMatch) -> None:
         for listener in self._listeners:
+            await listener(match)
+
+    async def _started(self, match: LiveMatch) -> None:
+        for listener in self._starters:
             await listener(match)
 
     async def _restore(self, match_id: str) -> LiveMatch:
@@ -218,11 +250,14 @@ class MatchService:
         rules = self._games.get(history.game)
         seats = len(history.players)
         core = replay(rules, history.settings, seats, history.seed, history.actions)
+        if history.result is not None and core.result is None:
+            core = msgspec.structs.replace(core, result=Result(**history.result))
         options = MatchOptions.from_settings(history.settings, rules.bot_levels[0])
         live = LiveMatch(match_id, rules, history.players, ACTIVE, core, 0, options)
         live = live.with_core(core, self._clock.now())
         key = match_key(match_id)
-        await self._store.create(key, live.encode(), version=live.version, ttl=MATCH_TTL)
+        if await self._store.create(key, live.encode(), version=live.version, ttl=MATCH_TTL):
+            await self._started(live)
         return await self.get(match_id)
 
     def _lock(self, match_id: str) -> asyncio.Lock:

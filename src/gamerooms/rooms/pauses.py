@@ -98,12 +98,16 @@ class Pauses:
     async def _settle(self, match_id: str, mutate: Mutation) -> LiveMatch:
         """Commit a change, then keep the decision timer in step with the pause it leaves."""
         after = await self._matches.update(match_id, mutate)
-        if after.status == PAUSED and after.pause is not None:
-            delay = after.pause.decide_by - self._matches.clock.now()
-            await self._timers.set(DECIDE_TIMER, match_id, delay)
-        else:
-            await self._timers.cancel(DECIDE_TIMER, match_id)
+        await self.keep_deadline(after)
         return after
+
+    async def keep_deadline(self, match: LiveMatch) -> None:
+        """Set the decision timer of a paused match (to its `decide_by`), or cancel it."""
+        if match.status == PAUSED and match.pause is not None:
+            delay = match.pause.decide_by - self._matches.clock.now()
+            await self._timers.set(DECIDE_TIMER, match.id, delay)
+        else:
+            await self._timers.cancel(DECIDE_TIMER, match.id)
 
     def _pause(self, match: LiveMatch, pause: Pause, lost: list[Pause]) -> Change:
         decide_by = self._matches.clock.now() + self._decide_seconds

@@ -58,6 +58,10 @@ class Store(Protocol):
     async def delete(self, key: str) -> None:
         """Forget a document; idempotent."""
 
+    async def document_keys(self, prefix: str) -> list[str]:
+        """The keys of every stored document that starts with `prefix` (a slow scan: for
+        recovery and operators, not for hot paths)."""
+
     async def set_add(self, key: str, member: str) -> bool:
         """Add a member to a set; True if it was not there."""
 
@@ -141,6 +145,7 @@ class MatchHistory:
     players: list[dict[str, Any]]
     seed: int
     actions: list[tuple[int, str, Any]]
+    result: dict[str, Any] | None = None
 
 
 class Journal(Protocol):
@@ -165,6 +170,9 @@ class Journal(Protocol):
 
     async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
         """Record how a match ended; everything before it is durable when this returns."""
+
+    async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
+        """Record who sits in each seat now (a bot took over a seat)."""
 
     async def history(self, match_id: str) -> MatchHistory | None:
         """Everything needed to replay a match, or None if it was never recorded."""

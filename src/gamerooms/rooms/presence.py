@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement
-from gamerooms.rooms.live import PAUSED
+from gamerooms.rooms.live import PAUSED, LiveMatch
 from gamerooms.rooms.matches import MatchService, presence_key
 from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import Store
 from gamerooms.rooms.timers import Timers
 
 GRACE_TIMER = "grace"
+ARRIVAL_TIMER = "arrival"
 
 
 class SeatPresence:
@@ -30,12 +31,23 @@ class SeatPresence:
         self._pauses = pauses
         self._grace = grace_seconds
         timers.on(GRACE_TIMER, self._grace_over)
+        timers.on(ARRIVAL_TIMER, self._grace_over)
+        matches.on_start(self.expect)
+
+    async def expect(self, match: LiveMatch) -> None:
+        """Give every person seated in a match that nobody here has connected to yet the
+        grace period to arrive; a seat still empty after it counts as gone, as a dropped one."""
+        if match.finished:
+            return
+        for seat in match.humans():
+            await self._timers.set(ARRIVAL_TIMER, f"{match.id}/{seat}", self._grace)
 
     async def connected(self, match_id: str, seat: int) -> None:
         """A socket for this seat opened."""
         count = await self._store.adjust_presence(presence_key(match_id), str(seat), 1)
         if count != 1:
             return
+        await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
         if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
             back = frames.player_reconnected(seat)
             notice = Announcement(frames={EVERYONE: back}, skip=[str(seat)])

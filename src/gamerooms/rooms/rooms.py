@@ -328,6 +328,18 @@ class RoomService:
         await self._store.publish(room_topic(room.id), encode_announcement(started))
         return match_id
 
+    async def recover(self, code: str) -> None:
+        """After a restart nobody is connected: every seat of an open room gets the grace to
+        come back (a room whose match is on waits for the match, as before)."""
+        try:
+            room = await self.get(code)
+        except NotFound:
+            return
+        if room.playing:
+            return
+        for seat in room.seats:
+            await self._timers.set(SEAT_GRACE_TIMER, _seat(code, seat.player_id), self._grace * 3)
+
     async def socket_closed(self, code: str, player_id: str) -> None:
         """A player's last socket in the room closed: keep the seat for the grace period."""
         try:

@@ -4,6 +4,10 @@ Every method runs to completion without yielding to the event loop, so each one 
 respect to other tasks. `commit` and `publish` call the topics' listeners synchronously, in
 subscription order, before they return: commit order is delivery order.
 
+Given a `StateFile`, documents, sets and timers are also written to it as they change and read
+back on start, so the embedded server finds them after a restart (queues, presence and pub/sub
+start empty: they belong to sockets, which a restart closes).
+
 Document TTLs are kept too: an expired document reads as missing, and expired documents are
 swept on every document operation (a heap of deadlines, on the `clock` given, monotonic by
 default). Queues are insertion-ordered dicts (member -> payload); timers are a dict plus a heap
@@ -19,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from gamerooms.rooms.ports import Listener, Publication, Subscription
+from gamerooms.store.state_file import StateFile
 from gamerooms.store.subscription import StoreSubscription
 
 __all__ = ["MemoryStore"]
@@ -34,8 +39,11 @@ def _check_ttl(ttl: float | None) -> None:
 class MemoryStore:
     """A Store that lives in this process only."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, state: StateFile | None = None
+    ) -> None:
         self._clock = clock
+        self._state = state
         self._documents: dict[str, tuple[int, bytes]] = {}
         self._deadlines: dict[str, float] = {}  # document key -> when it expires
         self._deadline_heap: list[tuple[float, str]] = []  # may hold stale entries
@@ -49,6 +57,8 @@ class MemoryStore:
         self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
         self._counter_heap: list[tuple[float, str]] = []  # (expires at, key) of each start
         self._topics: dict[str, list[StoreSubscription[str]]] = {}
+        if state is not None:
+            self._read_state(state)
 
     # -- documents --------------------------------------------------------------------------
 
@@ -62,6 +72,7 @@ class MemoryStore:
             return False
         self._documents[key] = (version, blob)
         self._set_ttl(key, ttl)
+        self._keep_document(key)
         return True
 
     async def load(self, key: str) -> tuple[int, bytes] | None:
@@ -95,6 +106,7 @@ class MemoryStore:
             self._documents[key] = (expected_version + 1, blob)
             if ttl is not None:
                 self._set_ttl(key, ttl)
+            self._keep_document(key)
         for topic, payload in publish:
             self._deliver(topic, payload)
         return True
@@ -102,6 +114,11 @@ class MemoryStore:
     async def delete(self, key: str) -> None:
         """Forget a document; idempotent."""
         self._forget(key)
+
+    async def document_keys(self, prefix: str) -> list[str]:
+        """The keys of every stored document that starts with `prefix`."""
+        self._expire()
+        return [key for key in self._documents if key.startswith(prefix)]
 
     # -- sets -------------------------------------------------------------------------------
 
@@ -111,6 +128,8 @@ class MemoryStore:
         if member in members:
             return False
         members.add(member)
+        if self._state is not None:
+            self._state.add_member(key, member)
         return True
 
     async def set_remove(self, key: str, member: str) -> bool:
@@ -121,6 +140,8 @@ class MemoryStore:
         members.remove(member)
         if not members:
             del self._sets[key]
+        if self._state is not None:
+            self._state.remove_member(key, member)
         return True
 
     async def set_members(self, key: str) -> set[str]:
@@ -161,16 +182,16 @@ class MemoryStore:
 
     async def timer_set(self, name: str, due: float, payload: bytes) -> None:
         """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
-        generation = next(self._generations)
-        self._timers[name] = (due, generation, payload)
-        heapq.heappush(self._timer_heap, (due, name, generation))
-        if len(self._timer_heap) > 2 * len(self._timers) + 64:
-            self._timer_heap = [(due, each, gen) for each, (due, gen, _) in self._timers.items()]
-            heapq.heapify(self._timer_heap)
+        self._schedule(name, due, payload)
+        if self._state is not None:
+            self._state.put_timer(name, due, payload)
 
     async def timer_cancel(self, name: str) -> bool:
         """Cancel a timer; True if it was pending."""
-        return self._timers.pop(name, None) is not None
+        pending = self._timers.pop(name, None) is not None
+        if pending and self._state is not None:
+            self._state.drop_timer(name)
+        return pending
 
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
         """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
@@ -182,6 +203,8 @@ class MemoryStore:
             if timer is not None and timer[1] == generation:
                 del self._timers[name]
                 claimed.append((name, timer[2]))
+                if self._state is not None:
+                    self._state.drop_timer(name)
         return claimed
 
     # -- presence ---------------------------------------------------------------------------
@@ -236,11 +259,14 @@ class MemoryStore:
         return subscription
 
     async def close(self) -> None:
-        """Drop every subscription; the stored data stays readable."""
+        """Drop every subscription and close the state file; the stored data stays readable."""
         for subscriptions in self._topics.values():
             for subscription in subscriptions:
                 subscription.closed = True
         self._topics.clear()
+        if self._state is not None:
+            self._state.close()
+            self._state = None
 
     # -- internals --------------------------------------------------------------------------
 
@@ -258,6 +284,36 @@ class MemoryStore:
     def _forget(self, key: str) -> None:
         self._documents.pop(key, None)
         self._deadlines.pop(key, None)
+        if self._state is not None:
+            self._state.drop_document(key)
+
+    def _keep_document(self, key: str) -> None:
+        """Write a document to the state file, its expiry as wall-clock time."""
+        if self._state is None:
+            return
+        version, blob = self._documents[key]
+        deadline = self._deadlines.get(key)
+        expires = None if deadline is None else time.time() + deadline - self._clock()
+        self._state.put_document(key, version, blob, expires)
+
+    def _schedule(self, name: str, due: float, payload: bytes) -> None:
+        generation = next(self._generations)
+        self._timers[name] = (due, generation, payload)
+        heapq.heappush(self._timer_heap, (due, name, generation))
+        if len(self._timer_heap) > 2 * len(self._timers) + 64:
+            self._timer_heap = [(due, each, gen) for each, (due, gen, _) in self._timers.items()]
+            heapq.heapify(self._timer_heap)
+
+    def _read_state(self, state: StateFile) -> None:
+        """Load what the state file kept from the last run."""
+        now = time.time()
+        for key, version, blob, expires in state.documents(now):
+            self._documents[key] = (version, blob)
+            self._set_ttl(key, None if expires is None else expires - now)
+        for key, member in state.members():
+            self._sets.setdefault(key, set()).add(member)
+        for name, due, payload in state.timers():
+            self._schedule(name, due, payload)
 
     def _expire(self) -> None:
         """Drop every document whose TTL ran out."""

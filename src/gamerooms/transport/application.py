@@ -27,7 +27,9 @@ class GameroomsApplication:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                current_runtime().start()
+                runtime = current_runtime()
+                await runtime.recover()
+                runtime.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await current_runtime().fanout.close_all(CloseCode.GOING_AWAY)

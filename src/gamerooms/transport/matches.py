@@ -75,6 +75,7 @@ class MatchEndpoint(Endpoint):
         watcher = MatchSocket(socket, seat)
         await runtime.fanout.attach(match_topic(match_id), watcher)
         try:
+            await runtime.autoplay.schedule(match)  # wakes bots and clocks, should they stall
             if seat is not None:
                 await runtime.presence.connected(match_id, seat)
                 watcher.generation = await runtime.matches.next_claim(match_id, seat)

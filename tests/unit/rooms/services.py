@@ -3,7 +3,7 @@ in-memory journal: one `Process` per simulated server process, several may share
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import msgspec
@@ -125,6 +125,10 @@ class MemoryJournal:
         """Record how a match ended."""
         self.finished[match_id] = (result, version)
 
+    async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
+        """Record who sits in each seat now."""
+        self.created[match_id] = replace(self.created[match_id], players=players)
+
     async def history(self, match_id: str) -> MatchHistory | None:
         """The match and its actions in version order, or None."""
         created = self.created.get(match_id)
@@ -132,8 +136,10 @@ class MemoryJournal:
             return None
         entries = sorted(self.actions[match_id].values(), key=lambda entry: entry.version)
         log = [(entry.seat, entry.name, entry.data) for entry in entries]
+        finished = self.finished.get(match_id)
+        result = None if finished is None else finished[0]
         return MatchHistory(
-            match_id, created.game, created.settings, created.players, created.seed, log
+            match_id, created.game, created.settings, created.players, created.seed, log, result
         )
 
     async def close(self) -> None:
@@ -244,6 +250,12 @@ async def start(
     heard = Heard()
     heard.subscription = await proc.store.subscribe(match_topic(match_id), heard)
     return match_id, heard
+
+
+async def arrive(proc: Process, match_id: str, *seats: int) -> None:
+    """A socket connects for each of these seats (so their arrival grace never runs out)."""
+    for seat in seats:
+        await proc.presence.connected(match_id, seat)
 
 
 async def advance(proc: Process, seconds: float) -> int:

@@ -10,6 +10,7 @@ from tests.unit.rooms.services import (
     GRACE,
     Process,
     advance,
+    arrive,
     at,
     bot,
     human,
@@ -23,15 +24,9 @@ def proc() -> Process:
     return process()
 
 
-async def connect(proc: Process, match_id: str, *seats: int) -> None:
-    """Open a socket for each seat given."""
-    for seat in seats:
-        await proc.presence.connected(match_id, seat)
-
-
 async def test_a_dropped_seat_is_announced_with_its_grace(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     await proc.presence.disconnected(match_id, 1, gone=False)
     assert heard.take() == [
         {"type": "match.player_disconnected", "seat": 1, "grace_until": at(proc, GRACE)}
@@ -41,7 +36,7 @@ async def test_a_dropped_seat_is_announced_with_its_grace(proc: Process) -> None
 
 async def test_coming_back_in_time_is_announced_and_nothing_pauses(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     await proc.presence.disconnected(match_id, 1, gone=False)
     await advance(proc, GRACE - 1)
     await proc.presence.connected(match_id, 1)
@@ -55,7 +50,7 @@ async def test_coming_back_in_time_is_announced_and_nothing_pauses(proc: Process
 
 async def test_the_grace_running_out_pauses_the_match(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     await proc.presence.disconnected(match_id, 1, gone=False)
     heard.take()
     assert await advance(proc, GRACE - 1) == 0
@@ -75,7 +70,7 @@ async def test_the_grace_running_out_pauses_the_match(proc: Process) -> None:
 
 async def test_coming_back_after_the_grace_but_before_a_decision_resumes(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     await proc.presence.disconnected(match_id, 1, gone=False)
     await advance(proc, GRACE)
     heard.take()
@@ -90,7 +85,7 @@ async def test_coming_back_after_the_grace_but_before_a_decision_resumes(proc: P
 
 async def test_a_seat_with_another_socket_open_is_not_dropped(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1, 1)
+    await arrive(proc, match_id, 0, 1, 1)
     await proc.presence.disconnected(match_id, 1, gone=False)
     assert heard.frames() == []
     assert await proc.matches.connected_seats(match_id) == {0, 1}
@@ -99,7 +94,7 @@ async def test_a_seat_with_another_socket_open_is_not_dropped(proc: Process) -> 
 
 async def test_a_seat_that_left_or_was_replaced_gets_no_grace(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     await proc.presence.disconnected(match_id, 1, gone=True)
     assert heard.frames() == []
     assert await advance(proc, GRACE) == 0
@@ -108,7 +103,7 @@ async def test_a_seat_that_left_or_was_replaced_gets_no_grace(proc: Process) -> 
 
 async def test_no_grace_once_the_match_is_over(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
-    await connect(proc, match_id, 0, 1)
+    await arrive(proc, match_id, 0, 1)
     for index, cell in enumerate([0, 3, 1, 4, 2]):
         await proc.matches.act(match_id, index % 2, "place", {"cell": cell})
     heard.take()
@@ -126,3 +121,37 @@ async def test_the_last_person_dropping_for_good_ends_the_match(proc: Process) -
     final = heard.frames()[-1]
     assert [frame["type"] for frame in frames] == ["match.player_disconnected"]
     assert final["status"] == "finished" and final["result"]["reason"] == "abandoned"
+
+
+async def test_a_seat_nobody_ever_connects_to_pauses_after_the_grace(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    await arrive(proc, match_id, 0)
+    assert await advance(proc, GRACE - 1) == 0
+    assert heard.frames() == []
+    await advance(proc, 1)
+    assert heard.take() == [
+        {
+            "type": "match.paused",
+            "seat": 1,
+            "reason": "timeout",
+            "options": ["replace_with_bot", "end"],
+            "decide_by": at(proc, DECIDE),
+        }
+    ]
+
+
+async def test_arriving_in_time_cancels_the_arrival_grace_silently(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), bot()])
+    await advance(proc, GRACE - 1)
+    await arrive(proc, match_id, 0)
+    assert await advance(proc, GRACE + DECIDE) == 0  # seat 0 is to move: the bot waits
+    assert heard.frames() == []
+    assert (await proc.matches.get(match_id)).status == ACTIVE
+
+
+async def test_nobody_arriving_at_all_abandons_the_match(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    await advance(proc, GRACE)
+    match = await proc.matches.get(match_id)
+    assert match.finished and match.core.result is not None
+    assert match.core.result.reason == "abandoned"

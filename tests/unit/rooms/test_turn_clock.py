@@ -13,6 +13,7 @@ from tests.unit.rooms.services import (
     TURN,
     Process,
     advance,
+    arrive,
     at,
     bot,
     human,
@@ -37,6 +38,7 @@ async def test_a_match_with_a_turn_clock_has_a_deadline(proc: Process) -> None:
 
 async def test_no_turn_clock_without_turn_seconds(proc: Process) -> None:
     match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    await arrive(proc, match_id, 0, 1)
     assert (await proc.matches.get(match_id)).deadline is None
     assert await advance(proc, 3600) == 0
     assert heard.frames() == []
@@ -80,6 +82,7 @@ async def test_each_move_restarts_the_clock(proc: Process) -> None:
 
 async def test_consecutive_timeouts_hand_the_seat_over(proc: Process) -> None:
     match_id, heard = await start(proc, "relay", [human(0), human(1)], CLOCK)
+    await arrive(proc, match_id, 0, 1)
     for _ in range(3):  # seat 0, seat 1, seat 0 again
         assert await advance(proc, TURN) == 1
     frames = heard.take()
@@ -105,6 +108,7 @@ async def test_consecutive_timeouts_hand_the_seat_over(proc: Process) -> None:
 
 async def test_a_move_of_its_own_resets_the_seats_count(proc: Process) -> None:
     match_id, heard = await start(proc, "relay", [human(0), human(1)], CLOCK)
+    await arrive(proc, match_id, 0, 1)
     await advance(proc, TURN)  # seat 0 times out: 1
     await proc.matches.act(match_id, 1, "add", {})
     match = await proc.matches.act(match_id, 0, "add", {})
