@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
@@ -25,6 +26,29 @@ def query_params(scope: Scope) -> dict[str, str]:
 def has_token(scope: Scope) -> bool:
     """Whether the socket's URL carries a `token` parameter."""
     return b"token=" in scope.get("query_string", b"")
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_allowed(scope: Scope, allowed: Collection[str]) -> bool:
+    """Whether a socket authenticated by its cookie may come from its `Origin`: none sent (not a
+    browser), the origin of the `Host` it connected to (same host and port), or one listed in
+    `allowed` (as `scheme://host[:port]`)."""
+    headers = dict(scope.get("headers", ()))
+    origin = headers.get(b"origin", b"").decode("latin-1").strip().lower().rstrip("/")
+    if not origin:
+        return True
+    if origin in allowed:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    try:
+        parts, served = urlsplit(origin), urlsplit(f"//{host}")
+        default = DEFAULT_PORTS.get(parts.scheme)
+        ports = {port if port != default else None for port in (parts.port, served.port)}
+    except ValueError:
+        return False
+    return bool(parts.hostname) and parts.hostname == served.hostname and len(ports) == 1
 
 
 async def authenticate(scope: Scope, players: PlayerDirectory) -> Player | None:

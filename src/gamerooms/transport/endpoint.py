@@ -7,7 +7,7 @@ from typing import Any
 from gamerooms.models import Player
 from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.runtime import Runtime, current_runtime
-from gamerooms.transport.auth import authenticate
+from gamerooms.transport.auth import authenticate, has_token, origin_allowed
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.socket import WebSocket
 from gamerooms.transport.types import RAW_SEND, Receive, Scope, Send
@@ -28,6 +28,10 @@ class Endpoint:
         )
         socket = WebSocket(scope, receive, scope.get(RAW_SEND, send), limits)
         if not await socket.accept():
+            return
+        if not has_token(scope) and not origin_allowed(scope, config.ALLOWED_ORIGINS):
+            message = "cross-origin socket: log in with a token, or list this origin"
+            await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.FORBIDDEN)
             return
         player = await authenticate(scope, runtime.players)
         if player is None:
