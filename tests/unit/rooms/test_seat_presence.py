@@ -150,7 +150,7 @@ async def test_arriving_in_time_cancels_the_arrival_grace_silently(proc: Process
 
 
 async def test_nobody_arriving_at_all_abandons_the_match(proc: Process) -> None:
-    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    match_id, _ = await start(proc, "tictactoe", [human(0), human(1)])
     await advance(proc, GRACE)
     match = await proc.matches.get(match_id)
     assert match.finished and match.core.result is not None
