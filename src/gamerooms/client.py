@@ -73,9 +73,9 @@ class GameClient:
         """Send one message."""
         await self.send_raw(orjson.dumps({"type": type_, **fields}).decode())
 
-    async def send_raw(self, frame: str | bytes) -> None:
-        """Send a frame exactly as given."""
-        await self.connection.send(frame)
+    async def send_raw(self, frame: str | bytes, text: bool | None = None) -> None:
+        """Send a frame exactly as given; `text=True` sends bytes as a text frame, unchecked."""
+        await self.connection.send(frame, text=text)
 
     async def request(self, type_: str, **fields: Any) -> dict[str, Any]:
         """Send a message with a fresh id; the first frame that echoes that id."""

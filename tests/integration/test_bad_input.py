@@ -78,8 +78,10 @@ async def assert_refused(
     code: str,
     request_id: str | int | None = None,
     field: str | None = None,
+    text: bool | None = None,
 ) -> None:
-    """Send `frame` from `seat`; it must be refused with `code` and change nothing."""
+    """Send `frame` from `seat` (bytes as a text frame if `text`); it must be refused with
+    `code` and change nothing."""
     server, match_id, players = table.server, table.match_id, table.players
     clients, states = [], []
     for player in players:
@@ -88,7 +90,7 @@ async def assert_refused(
         states.append(state)
     sender, other = clients[seat], clients[1 - seat]
     try:
-        await sender.send_raw(frame)
+        await sender.send_raw(frame, text=text)
         assert_error(await next_frame(sender), code, request_id, field)
         await barrier(sender, [other])
         after = await fresh_state(server, match_id, players[1 - seat])
@@ -137,6 +139,50 @@ async def test_malformed_frame_is_refused(
     in_play: Table, frame: str | bytes, code: str, request_id: str | int | None
 ) -> None:
     await assert_refused(in_play, 1, frame, code, request_id)
+
+
+NOT_UTF8 = [
+    pytest.param(b'{"type": "match.chat", "text": "\xff"}', id="invalid-byte"),
+    pytest.param(b'{"type": "match.chat", "text": "\xc3"}', id="truncated-sequence"),
+    pytest.param(b'{"type": "match.chat", "text": "\xc0\xaf"}', id="overlong-encoding"),
+    pytest.param(b'{"type": "match.chat", "text": "\xed\xa0\x80"}', id="encoded-surrogate"),
+    pytest.param(b'{"type": "match.chat", "id": "u8", "text": "hi"}\x80', id="after-the-json"),
+]
+
+
+@pytest.mark.parametrize("frame", NOT_UTF8)
+async def test_text_frame_that_is_not_utf8_is_bad_json(in_play: Table, frame: bytes) -> None:
+    """A text frame whose bytes are not UTF-8 is answered like any unreadable frame, and the
+    socket stays open (not closed 1007 by the transport)."""
+    await assert_refused(in_play, 1, frame, "bad_json", text=True)
+
+
+BIG_IDS = [
+    pytest.param(str(2**64), id="2**64"),
+    pytest.param(str(2**63), id="2**63"),
+    pytest.param(str(-(2**63) - 1), id="-2**63-1"),
+    pytest.param("1" + "0" * 30, id="31-digits"),
+    pytest.param("1.0", id="float"),
+    pytest.param("true", id="boolean"),
+    pytest.param('{"n": 1}', id="object"),
+]
+
+
+@pytest.mark.parametrize("request_id", BIG_IDS)
+async def test_id_that_is_not_a_string_or_int64_is_named(in_play: Table, request_id: str) -> None:
+    """The `id` must be a string or an integer from -2**63 to 2**63-1; any other is refused
+    naming `id`, and not echoed (it could not be)."""
+    frame = f'{{"type": "match.chat", "id": {request_id}, "text": "hi"}}'
+    await assert_refused(in_play, 1, frame, "bad_message", None, "id")
+
+
+@pytest.mark.parametrize("request_id", [2**63 - 1, -(2**63), "", "é" * 100])
+async def test_id_at_the_bounds_is_echoed(in_play: Table, request_id: str | int) -> None:
+    clients = await join_all([in_play.server], in_play.match_id, in_play.players)
+    await clients[1].send("match.chat", id=request_id, text="bounds")
+    reply = await next_frame(clients[1])
+    assert reply["type"] == "match.chat" and reply["id"] == request_id, reply
+    await close_all(clients)
 
 
 FIELDS = [

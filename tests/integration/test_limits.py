@@ -1,7 +1,8 @@
 """Frame limits on a real match socket (docs/protocol.md, default config).
 
-- Size: at most 65,536 bytes of UTF-8 per frame; a bigger one gets `too_large` and is not read.
-  The fourth oversized frame on a socket (more than 3 strikes) is answered, then closed 4008.
+- Size: at most 65,536 bytes of UTF-8 per frame; a bigger one, up to four times that, gets
+  `too_large` and is not read. The fourth oversized frame on a socket (more than 3 strikes) is
+  answered, then closed 4008. Anything bigger is closed 1009 by the transport from its header.
 - Rate: a token bucket of 20 frames/s with a burst of 40. A frame over the allowance gets
   `rate_limited`; more than a second's allowance (20) of refusals in a row closes 4008.
 - Never silently: every frame gets its reply or an error, which the tests count.
@@ -10,11 +11,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
+import websockets
 
 from gamerooms.testing import GameClient, Guest, ServerProcess
 from tests.integration.kit import (
@@ -30,6 +33,7 @@ from tests.integration.kit import (
 )
 
 MAX_FRAME = 64 * 1024
+HARD_CAP = 4 * MAX_FRAME
 RATE = 20
 BURST = 40
 STRIKES = 3
@@ -116,13 +120,57 @@ async def test_oversized_binary_frame_is_too_large(table: Table) -> None:
     await close_all(clients)
 
 
-async def test_frame_far_over_the_limit_is_too_large_too(table: Table) -> None:
-    """Even a frame much bigger than the limit (2 MiB) gets `too_large`, not a dropped socket."""
+async def test_frame_up_to_the_hard_cap_is_too_large_too(table: Table) -> None:
+    """A frame up to four times the limit is read and answered `too_large`; the socket stays."""
     sender, other = await sit(table)
-    await sender.send_raw(chat_of_size(2 * 1024 * 1024, "huge"))
+    await sender.send_raw(chat_of_size(HARD_CAP, "huge"))
     assert_error(await next_frame(sender), "too_large")
     await barrier(sender, [other])
     await close_all([sender, other])
+
+
+async def test_frame_over_the_hard_cap_closes_1009(table: Table) -> None:
+    """One byte over four times the limit: the transport closes the socket 1009 without an
+    answer; the other player's socket is not affected."""
+    sender, other = await sit(table)
+    await sender.send_raw(chat_of_size(HARD_CAP + 1, "too huge"))
+    frames, code = await frames_until_close(sender)
+    assert code == 1009 and [m for m in frames if m["type"] not in PRESENCE] == [], frames
+    reply = await other.request("match.chat", text="still here")
+    assert reply["type"] == "match.chat", reply
+    await close_all([sender, other])
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """The process's resident set now (VmRSS) and at its peak so far (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    return {key: int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM")}
+
+
+async def send_until_closed(url: str, frame: str) -> int | None:
+    """Open a socket, send `frame` and read until the server closes; the close code."""
+    client = await GameClient.connect(url)
+    with contextlib.suppress(websockets.ConnectionClosed):
+        await client.send_raw(frame)
+    return await client.closed()
+
+
+async def test_huge_frames_are_refused_before_they_are_buffered(table: Table) -> None:
+    """20 frames of 8 MiB at once (160 MiB in all): each is closed 1009 from its header, so the
+    server's resident memory, and its peak, grow by far less than what was sent."""
+    server, _, players = table
+    before = memory_mb(server.pid)
+    frame = chat_of_size(8 * 1024 * 1024, "flood")
+    url = server.ws_url("/ws/lobby/", players[0].access)
+    codes = await asyncio.gather(*(send_until_closed(url, frame) for _ in range(20)))
+    after = memory_mb(server.pid)
+    assert codes == [1009] * 20, codes
+    grown = {key: after[key] - before[key] for key in after}
+    assert grown["VmHWM"] < 40 and grown["VmRSS"] < 40, (before, after)
+    clients = await sit(table)
+    await barrier(clients[0], [clients[1]])
+    await close_all(clients)
 
 
 async def test_fourth_oversized_frame_closes_4008(table: Table) -> None:

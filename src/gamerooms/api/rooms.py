@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gamerooms.api.parsers import PARSER_CLASSES
 from gamerooms.engine import GameError
 from gamerooms.persistence.players import player_for_user
 from gamerooms.rooms.errors import NotFound, Refusal
@@ -57,6 +58,8 @@ async def _create(owner: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
 
 class RoomListView(APIView):
     """Listed rooms, and room creation."""
+
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(
         parameters=[

@@ -5,13 +5,22 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from gamerooms.api import rooms, views
+from gamerooms.api.parsers import PARSER_CLASSES
 
 urlpatterns = [
     path("healthz", views.HealthView.as_view(), name="gamerooms-health"),
     path("api/auth/guest/", views.GuestView.as_view(), name="gamerooms-guest"),
     path("api/auth/register/", views.RegisterView.as_view(), name="gamerooms-register"),
-    path("api/auth/token/", TokenObtainPairView.as_view(), name="gamerooms-token"),
-    path("api/auth/token/refresh/", TokenRefreshView.as_view(), name="gamerooms-token-refresh"),
+    path(
+        "api/auth/token/",
+        TokenObtainPairView.as_view(parser_classes=PARSER_CLASSES),
+        name="gamerooms-token",
+    ),
+    path(
+        "api/auth/token/refresh/",
+        TokenRefreshView.as_view(parser_classes=PARSER_CLASSES),
+        name="gamerooms-token-refresh",
+    ),
     path("api/auth/login/", views.SessionLoginView.as_view(), name="gamerooms-login"),
     path("api/auth/logout/", views.SessionLogoutView.as_view(), name="gamerooms-logout"),
     path("api/me/", views.MeView.as_view(), name="gamerooms-me"),

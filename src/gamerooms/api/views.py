@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from gamerooms.api.parsers import PARSER_CLASSES
 from gamerooms.api.serializers import (
     AuthResponseSerializer,
     GameSerializer,
@@ -39,6 +40,7 @@ class GuestView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
     def post(self, request: Request) -> Response:
@@ -55,6 +57,7 @@ class RegisterView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
     def post(self, request: Request) -> Response:
@@ -71,6 +74,7 @@ class SessionLoginView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(request=LoginRequestSerializer, responses={200: PlayerSerializer})
     def post(self, request: Request) -> Response:
@@ -95,6 +99,7 @@ class SessionLogoutView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:

@@ -257,13 +257,14 @@ def _field_error(detail: str) -> str:
 def _check_representable(message: ClientMessage) -> None:
     """Raise `bad_message` if a field holds a value that server frames could not carry."""
     for name in message.__struct_fields__:
-        if problem := _unrepresentable(getattr(message, name), MAX_DEPTH):
+        if problem := unrepresentable(getattr(message, name), MAX_DEPTH):
             request_id = message.id if name != "id" else None
             raise ProtocolError(ErrorCode.BAD_MESSAGE, f"{name}: {problem}", request_id)
 
 
-def _unrepresentable(value: object, depth: int) -> str | None:
-    """Why `value` can't be re-encoded (integer beyond 64 bits, nesting too deep), or None."""
+def unrepresentable(value: object, depth: int) -> str | None:
+    """Why JSON `value` can't be re-encoded (an integer beyond 64 bits, or arrays and objects
+    nested more than `depth` levels), or None."""
     if isinstance(value, int):
         return None if value in _INT64 else "integer out of 64-bit range"
     if isinstance(value, dict):
@@ -273,7 +274,7 @@ def _unrepresentable(value: object, depth: int) -> str | None:
     if depth == 0:
         return f"nested deeper than {MAX_DEPTH} levels"
     for item in value:
-        if problem := _unrepresentable(item, depth - 1):
+        if problem := unrepresentable(item, depth - 1):
             return problem
     return None
 

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from django.urls import path
+from django.urls import path, re_path
 
+from gamerooms.protocol.codes import CloseCode, ErrorCode
+from gamerooms.protocol.frames import error
 from gamerooms.transport.auth import has_token
 from gamerooms.transport.lobby import LobbyEndpoint
 from gamerooms.transport.matches import MatchEndpoint
 from gamerooms.transport.queue import QueueEndpoint
 from gamerooms.transport.rooms import RoomEndpoint
 from gamerooms.transport.types import ASGIApp, Receive, Scope, Send
+
+
+async def unknown_path(scope: Scope, receive: Receive, send: Send) -> None:
+    """Any other WebSocket path: accepted, sent one `not_found` error and closed 4004, so that
+    a browser can read why (a refused handshake shows it nothing but 1006)."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept"})
+    message = f"no WebSocket endpoint at {scope['path']}"
+    await send({"type": "websocket.send", "text": error(ErrorCode.NOT_FOUND, message)})
+    await send({"type": "websocket.close", "code": CloseCode.NOT_FOUND})
+
 
 websocket_urlpatterns = [
     path("ws/lobby/", LobbyEndpoint()),  # type: ignore[arg-type]
@@ -23,8 +37,10 @@ websocket_urlpatterns = [
 
 def websocket_application() -> ASGIApp:
     """The WebSocket side: sockets with `?token=` go straight to the gamerooms routes; the
-    others get the session and auth middleware first (a logged-in browser)."""
-    return TokenOrSession(URLRouter(websocket_urlpatterns))
+    others get the session and auth middleware first (a logged-in browser). Any other path is
+    answered by `unknown_path`."""
+    catch_all = re_path("", unknown_path)  # type: ignore[arg-type]
+    return TokenOrSession(URLRouter([*websocket_urlpatterns, catch_all]))
 
 
 class TokenOrSession:

@@ -118,6 +118,7 @@ class WebSocket:
 
 
 def _size(raw: str | bytes) -> int:
+    """The frame's size in bytes; the invalid bytes of text that is not UTF-8 count one each."""
     if isinstance(raw, bytes):
         return len(raw)
-    return len(raw) if raw.isascii() else len(raw.encode())
+    return len(raw) if raw.isascii() else len(raw.encode("utf-8", "surrogateescape"))
