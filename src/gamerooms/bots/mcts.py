@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 
-from gamerooms.bots.simulation import acting_seat, decision_rng, rewards, step
-from gamerooms.engine import Action, Game, MatchState, SeededRandom
+from gamerooms.bots.simulation import acting_seat, rewards, step
+from gamerooms.engine import Action, Game, MatchState, SeededRandom, decision_rng
 
 EXPLORATION = 1.4
 ROLLOUT_LIMIT = 400

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.bots.simulation import decision_rng
-from gamerooms.engine import Action, Game, MatchState
+from gamerooms.engine import Action, Game, MatchState, decision_rng
 
 
 class RandomPolicy:

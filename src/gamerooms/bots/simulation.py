@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import Action, Game, MatchState, SeededRandom, apply_action
-
-
-def decision_rng(match: MatchState, seat: int, salt: int = 0) -> SeededRandom:
-    """An RNG fixed by the match, its version and the seat: bot play replays exactly."""
-    return SeededRandom(hash((match.seed, match.version, seat, salt)) & ((1 << 64) - 1))
+from gamerooms.engine import Action, Game, MatchState, apply_action
 
 
 def step(game: Game[Any], match: MatchState, seat: int, action: Action) -> MatchState:

@@ -10,7 +10,7 @@ import msgspec
 from gamerooms.engine.actions import ActionContext
 from gamerooms.engine.errors import IllegalAction, MatchOver, NotYourTurn, StaleVersion
 from gamerooms.engine.game import Game, Result
-from gamerooms.engine.rng import SeededRandom
+from gamerooms.engine.rng import SeededRandom, derive_seed
 
 
 class MatchState(msgspec.Struct):
@@ -34,6 +34,12 @@ class Applied(msgspec.Struct):
     action: str
     data: dict[str, Any]
     events: list[dict[str, Any]]
+
+
+def decision_rng(match: MatchState, seat: int, salt: int = 0) -> SeededRandom:
+    """An RNG for a bot's choice in this seat at this version: bot play replays exactly, and its
+    draws are a stream of their own, telling nothing of the game's."""
+    return SeededRandom(derive_seed(match.seed, "bot", match.version, seat, salt))
 
 
 def start_match(

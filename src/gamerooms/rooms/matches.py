@@ -39,6 +39,14 @@ def new_match_id() -> str:
     return "m" + secrets.token_hex(8)
 
 
+def seat_order(players: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """The players in the seat order a match's seed draws: a stream of its own, so the order
+    (which everyone sees) tells nothing of the game's draws."""
+    order = list(players)
+    SeededRandom(derive_seed(seed, "seats")).shuffle(order)
+    return order
+
+
 def match_key(match_id: str) -> str:
     """The store key of a live match."""
     return f"match:{match_id}"
@@ -111,8 +119,7 @@ class MatchService:
         settings = dict(settings or {})
         seed = secrets.randbits(63) if seed is None else seed
         if shuffle:
-            players = list(players)
-            SeededRandom(derive_seed(seed, "seats")).shuffle(players)
+            players = seat_order(players, seed)
         core = start_match(rules, settings, len(players), seed)
         match_id = match_id or self._new_id()
         options = MatchOptions.from_settings(settings, rules.bot_levels[0], room)

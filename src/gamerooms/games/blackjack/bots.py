@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import Action, Game, MatchState, SeededRandom
+from gamerooms.engine import Action, Game, MatchState, decision_rng
 from gamerooms.games.blackjack.cards import total
 from gamerooms.games.blackjack.state import BlackjackSettings, Table
 from gamerooms.games.blackjack.strategy import basic_move
-
-MASK = (1 << 64) - 1
 
 
 class RandomBot:
@@ -17,7 +15,7 @@ class RandomBot:
 
     def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
         """A random legal action."""
-        rng = SeededRandom(hash((match.seed, match.version, seat)) & MASK)
+        rng = decision_rng(match, seat)
         return rng.choice(game.legal_actions(match.data, seat))
 
 

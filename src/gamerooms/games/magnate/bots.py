@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import Action, Game, MatchState, SeededRandom
+from gamerooms.engine import Action, Game, MatchState, decision_rng
 from gamerooms.games.magnate.assets import (
     group_of,
     holdings,
@@ -26,11 +26,6 @@ RESERVE_CAP = 600
 """The hard bot keeps cash for the dearest rent it could be charged, within these bounds."""
 OPEN_BOARD = 4
 """Unsold properties at which the hard bot still pays its way out of jail to go shopping."""
-
-
-def decision_rng(match: MatchState, seat: int) -> SeededRandom:
-    """An RNG fixed by the match, its version and the seat, so bot play replays exactly."""
-    return SeededRandom(hash((match.seed, match.version, seat)) & ((1 << 64) - 1))
 
 
 class EasyPolicy:
