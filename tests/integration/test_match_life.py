@@ -182,7 +182,7 @@ async def test_the_turn_clock_plays_for_an_idle_seat_then_hands_it_to_a_bot(
             assert [event["type"] for event in voluntary["events"]] == ["placed"]
 
     for seat in (idle, active):
-        assert_paused(await expect_frame(seat.client, "match.paused"), 0, "timeout")
+        assert_paused(await expect_frame(seat.client, "match.paused"), 0, "idle")
     refused = await active.client.request("match.action", action="place", data={"cell": 8})
     assert_error(refused, "match_paused", refused["id"])
 
@@ -190,7 +190,7 @@ async def test_the_turn_clock_plays_for_an_idle_seat_then_hands_it_to_a_bot(
     assert resumed["seat"] == 0 and "id" not in resumed
     assert_bot(resumed["player"], "random")
     assert await expect_frame(idle.client, "match.resumed") == resumed
-    assert await idle.client.closed() == 4009  # the seat is the bot's now
+    assert await idle.client.closed() == 4011  # the seat was handed to a bot
     late = await connect(server, match_path(match_id), idle.player)
     refusal, code = await frames_until_close(late)
     assert [frame["type"] for frame in refusal] == ["error"] and code == 4003

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     MATCH_OVER = "match_over"
     MATCH_PAUSED = "match_paused"
     RATE_LIMITED = "rate_limited"
+    LIMIT_REACHED = "limit_reached"
     TOO_LARGE = "too_large"
 
 
@@ -39,5 +40,7 @@ class CloseCode(IntEnum):
     POLICY = 4008
     REPLACED = 4009
     KICKED = 4010
+    HANDED_TO_BOT = 4011
+    """The seat was handed to a bot (its player left, was away too long, or idle)."""
     GOING_AWAY = 1001
     SERVER_ERROR = 1011

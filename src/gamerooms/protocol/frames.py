@@ -16,7 +16,9 @@ from gamerooms.protocol.codes import ErrorCode
 from gamerooms.protocol.messages import JSONObject, RequestId
 
 MatchStatus = Literal["active", "paused", "finished"]
-PauseReason = Literal["left", "timeout"]
+PauseReason = Literal["left", "timeout", "idle"]
+"""Why a seat was lost: its player left, did not come back (or never came) within the grace, or
+let the turn clock run out `max_timeouts` times in a row."""
 
 PAUSE_OPTIONS: Final = ("replace_with_bot", "end")
 """The answers a paused match accepts, in the order `match.paused` lists them."""

@@ -59,7 +59,7 @@ class Autoplay:
             if after is None:
                 return
             if after.timeouts_of(seat) >= match.options.max_timeouts and not after.finished:
-                await self._pauses.lose_seat(match_id, seat, "timeout")
+                await self._pauses.lose_seat(match_id, seat, "idle")
                 return
             match, version = after, after.version
 

@@ -8,7 +8,7 @@ import msgspec
 
 from gamerooms.engine import IllegalAction, Result
 from gamerooms.protocol import frames
-from gamerooms.protocol.codes import CloseCode
+from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.frames import PauseReason, frame
 from gamerooms.rooms.announcement import EVERYONE, Announcement
 from gamerooms.rooms.bot_players import bot_player
@@ -24,7 +24,7 @@ DECIDE_TIMER = "decide"
 class NotPaused(Refusal):
     """There is nothing to decide."""
 
-    code = "illegal_action"
+    code = ErrorCode.ILLEGAL_ACTION
 
 
 class Pauses:
@@ -66,7 +66,7 @@ class Pauses:
                 raise Refusal(f"seat: seat {pause.seat} is the one waiting for a decision")
             bot = bot_player(match.options.bot_level, seat + 1)
             change = self._resume(match, seat, bot, reply)
-            replaced = Announcement(close=[str(seat)], close_code=CloseCode.REPLACED)
+            replaced = Announcement(close=[str(seat)], close_code=CloseCode.HANDED_TO_BOT)
             change.announcements.insert(1, replaced)
             return change
 

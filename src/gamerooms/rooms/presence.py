@@ -45,13 +45,14 @@ class SeatPresence:
     async def connected(self, match_id: str, seat: int) -> None:
         """A socket for this seat opened."""
         count = await self._store.adjust_presence(presence_key(match_id), str(seat), 1)
-        if count != 1:
-            return
-        await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
-        if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
-            back = frames.player_reconnected(seat)
-            notice = Announcement(frames={EVERYONE: back}, skip=[str(seat)])
-            await self._matches.announce(match_id, notice)
+        if count == 1:
+            await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
+            if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
+                back = frames.player_reconnected(seat)
+                notice = Announcement(frames={EVERYONE: back}, skip=[str(seat)])
+                await self._matches.announce(match_id, notice)
+        # A new socket of the seat that the others decide on takes it back: its player came
+        # back (or, idle until now, opened the match again) before anyone decided.
         match = await self._matches.get(match_id)
         if match.status == PAUSED and match.pause is not None and match.pause.seat == seat:
             await self._pauses.welcome_back(match_id, seat)

@@ -81,7 +81,7 @@ async def test_replace_with_bot_resumes_with_a_bot_that_moves_on_its_turn(proc: 
     assert heard.frames("0") == [resumed]
     assert heard.frames("0", token="asker") == [resumed | {"id": "r1"}]
     assert heard.frames("1") == [resumed] and heard.frames("p") == [resumed]
-    assert heard.closed("1") == [4009]  # a socket left open for the seat is the bot's no more
+    assert heard.closed("1") == [4011]  # a socket left open for the seat: handed to a bot
     assert heard.closed("0") == heard.closed("p") == []
     heard.take()
 

@@ -95,13 +95,13 @@ async def test_consecutive_timeouts_hand_the_seat_over(proc: Process) -> None:
     assert frames[3] == {
         "type": "match.paused",
         "seat": 0,
-        "reason": "timeout",
+        "reason": "idle",
         "options": ["replace_with_bot", "end"],
         "decide_by": at(proc, DECIDE),
     }
     match = await proc.matches.get(match_id)
     assert match.status == PAUSED and match.deadline is None
-    assert match.pause is not None and match.pause.seat == 0 and match.pause.reason == "timeout"
+    assert match.pause is not None and match.pause.seat == 0 and match.pause.reason == "idle"
     with pytest.raises(MatchPaused):
         await proc.matches.act(match_id, 1, "add", {})
 
@@ -150,3 +150,19 @@ async def test_timing_out_with_no_other_person_ends_the_match(proc: Process) -> 
     assert proc.journal.finished[match_id][0]["reason"] == "abandoned"
     await advance(proc, 3600)
     assert heard.frames() == []  # the bot's pending move does not happen
+
+
+async def test_an_idle_player_who_opens_the_match_again_takes_the_seat_back(
+    proc: Process,
+) -> None:
+    match_id, heard = await start(proc, "relay", [human(0), human(1)], CLOCK)
+    await arrive(proc, match_id, 0, 1)
+    for _ in range(3):
+        await advance(proc, TURN)
+    assert (await proc.matches.get(match_id)).status == PAUSED
+    heard.take()
+    await arrive(proc, match_id, 0)  # a second socket, the first still open
+    match = await proc.matches.get(match_id)
+    assert match.status == ACTIVE and match.players[0] == human(0)
+    assert match.timeouts_of(0) == 0
+    assert heard.types() == ["match.resumed"]

@@ -800,7 +800,10 @@ function matchView(matchId, { room = null, game = null } = {}) {
     if (snap.pause && snap.status === "paused" && mine) {
       const who = nameOf(snap.pause.seat);
       $("pause-text").textContent =
-        snap.pause.reason === "left" ? `${who} left the match. How do you want to go on?` : `${who} didn't come back. How do you want to go on?`;
+        {
+          left: `${who} left the match. How do you want to go on?`,
+          idle: `${who} let the clock run out too often. How do you want to go on?`,
+        }[snap.pause.reason] || `${who} didn't come back. How do you want to go on?`;
       $("replace-with-bot").disabled = false;
       $("end-match").disabled = false;
       if (!dialog.open) dialog.showModal();

@@ -18,7 +18,7 @@
  * - the 4001 hand-off: after `match.started` / `match.found` it opens `/ws/matches/<id>/` itself;
  * - reconnection with exponential backoff after a network loss (a dropped socket, or the browser
  *   going offline; never after the close codes that say "stop": 4000, 4002, 4003, 4004, 4009,
- *   4010), resyncing from the fresh `match.state` / `room.joined` / `lobby.rooms` that the server
+ *   4010, 4011), resyncing from the fresh `match.state` / `room.joined` / `lobby.rooms` that the server
  *   sends on every connect;
  * - a small event API: `client.on(type, fn)`, `client.off(type, fn)`, `client.once(type)`, where
  *   `type` is a server frame type ("match.update", "room.chat", ...) or a client event
@@ -98,11 +98,12 @@ export const CloseCode = Object.freeze({
   POLICY: 4008,
   REPLACED: 4009,
   KICKED: 4010,
+  HANDED_TO_BOT: 4011,
   GOING_AWAY: 1001,
 });
 
 /** Close codes after which a socket is not reopened. */
-export const FINAL_CLOSE_CODES = Object.freeze([4000, 4002, 4003, 4004, 4009, 4010]);
+export const FINAL_CLOSE_CODES = Object.freeze([4000, 4002, 4003, 4004, 4009, 4010, 4011]);
 
 /** Error codes of the protocol, plus the client's own (`timeout`, `connection_lost`, ...). */
 export const ErrorCode = Object.freeze({
@@ -130,6 +131,7 @@ export const ErrorCode = Object.freeze({
   CLOSED: "closed",
   KICKED: "kicked",
   REPLACED: "replaced",
+  HANDED_TO_BOT: "handed_to_bot",
   HTTP: "http_error",
 });
 
@@ -141,6 +143,7 @@ const CODE_OF_CLOSE = {
   4008: ErrorCode.RATE_LIMITED,
   4009: ErrorCode.REPLACED,
   4010: ErrorCode.KICKED,
+  4011: ErrorCode.HANDED_TO_BOT,
 };
 
 /** The frame a socket of each kind receives first on every (re)connect. */
