@@ -125,6 +125,36 @@ def assert_bot(player: dict[str, Any], level: str) -> None:
     assert set(player) >= {"id", "name", "avatar"}, player
 
 
+async def until_found(client: GameClient) -> dict[str, Any]:
+    """The match.found a queue socket gets, past its queue.waiting counts."""
+    while (frame := await client.receive())["type"] == "queue.waiting":
+        pass
+    assert frame["type"] == "match.found", frame
+    return frame
+
+
+@pytest.mark.parametrize("via", ["room", "queue"])
+async def test_a_seat_whose_player_never_connects_pauses_after_the_grace(
+    server: ServerProcess, via: str
+) -> None:
+    players = [guest(server), guest(server)]
+    if via == "room":
+        _, clients = await seated(server, players)
+        match_id = await ready_and_start(clients)
+    else:
+        queued = [await connect(server, "/ws/queue/tictactoe/", player) for player in players]
+        found = [await until_found(client) for client in queued]
+        match_id = found[0]["match_id"]
+    here, state = await join(server, match_id, players[0])
+    absent = 1 - state["seat"]
+    assert [entry["connected"] for entry in state["players"]][absent] is False
+    paused = await expect_frame(here, "match.paused", timeout=GRACE + 5)
+    assert_paused(paused, absent, "timeout")
+    resumed = await expect_frame(here, "match.resumed", timeout=DECIDE + 5)  # nobody decides
+    assert resumed["seat"] == absent and resumed["player"]["bot"] is True
+    await here.close()
+
+
 async def test_one_person_plays_a_bot_to_the_end(server: ServerProcess) -> None:
     match_id, seats = await start_match([server], 1, target_players=2, bot_level="easy")
     (person,) = seats.values()
