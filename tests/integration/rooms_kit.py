@@ -98,11 +98,14 @@ async def new_room(server: ServerProcess, owner: Guest, **fields: Any) -> dict[s
 async def join_room(
     server: ServerProcess, player: Guest, code: str, password: str | None = None
 ) -> tuple[GameClient, dict[str, Any]]:
-    """A room socket of `player` past its room.joined, and that frame."""
+    """A room socket of `player` past its room.joined (which echoes the join's id), and that
+    frame."""
     client = await connect(server, room_path(code), player)
-    await client.send("room.join", password=password)
+    request_id = f"join-{uuid.uuid4().hex[:6]}"
+    await client.send("room.join", id=request_id, password=password)
     joined = await client.expect("room.joined")
     assert joined["room"]["id"] == code and joined["you"] == player.player, joined
+    assert joined["id"] == request_id, joined
     return client, joined
 
 

@@ -80,9 +80,9 @@ async def test_an_unknown_room_is_closed_with_4004(server: ServerProcess) -> Non
 async def test_a_full_room_refuses_with_4003(server: ServerProcess) -> None:
     room, clients = await seated(server, [guest(server), guest(server)])
     late = await connect(server, room_path(room["id"]), guest(server))
-    await late.send("room.join", password=None)
+    await late.send("room.join", id="late", password=None)
     error, code = await refused(late)
-    assert_error(error, "room_full")
+    assert_error(error, "room_full", "late")
     assert code == 4003
     await room_barrier(clients[0], clients[1:])
     await close_all(clients)
@@ -93,11 +93,11 @@ async def test_a_password_room_refuses_a_wrong_password_with_4003(server: Server
     room = await new_room(server, owner, password="sesame")
     assert room["has_password"] is True and "password" not in room
     owner_socket, _ = await join_room(server, owner, room["id"])
-    for wrong in ("open sesame", None):
+    for request_id, wrong in ((7, "open sesame"), ("no password", None)):
         client = await connect(server, room_path(room["id"]), other)
-        await client.send("room.join", password=wrong)
+        await client.send("room.join", id=request_id, password=wrong)
         error, code = await refused(client)
-        assert_error(error, "wrong_password")
+        assert_error(error, "wrong_password", request_id)
         assert code == 4003
     other_socket, joined = await join_room(server, other, room["id"], password="sesame")
     assert len(joined["room"]["players"]) == 2
@@ -179,6 +179,7 @@ async def test_max_players_cannot_go_below_the_seated_count(tuned: ServerProcess
     _, clients = await seated(tuned, players, game="counter", max_players=5)
     reply = await clients[0].request("room.settings", max_players=2)
     assert_error(reply, "bad_message", reply["id"], "max_players")
+    assert "3 players are seated" in reply["message"], reply
     await room_barrier(clients[0], clients[1:])
     reply = await clients[0].request("room.settings", max_players=3)
     assert reply["room"]["max_players"] == 3 and reply["room"]["status"] == "full"
@@ -210,6 +211,8 @@ async def test_kick_is_the_owners_and_closes_4010(server: ServerProcess) -> None
     assert_error(reply, "not_owner", reply["id"])
     reply = await owner_socket.request("room.kick", player_id=owner.id)
     assert_error(reply, "bad_message", reply["id"], "player_id")
+    reply = await owner_socket.request("room.kick", player_id=guest(server).id)
+    assert_error(reply, "not_found", reply["id"], "player_id")
     await room_barrier(owner_socket, [other_socket])
 
     left = await owner_socket.request("room.kick", player_id=other.id)

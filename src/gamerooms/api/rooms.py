@@ -30,9 +30,12 @@ class RoomCreateSerializer(serializers.Serializer[dict[str, Any]]):
     settings = serializers.DictField(required=False, default=dict)
 
 
-def _refused(exc: GameError | Refusal) -> Response:
-    code = status.HTTP_404_NOT_FOUND if isinstance(exc, NotFound) else status.HTTP_400_BAD_REQUEST
-    return Response({"code": exc.code, "message": exc.message}, status=code)
+def _refused(exc: GameError | Refusal, status_code: int | None = None) -> Response:
+    """`{"code", "message"}` with `status_code`, by default 404 for NotFound, else 400."""
+    if status_code is None:
+        missing = isinstance(exc, NotFound)
+        status_code = status.HTTP_404_NOT_FOUND if missing else status.HTTP_400_BAD_REQUEST
+    return Response({"code": exc.code, "message": exc.message}, status=status_code)
 
 
 async def _listed(game: str | None, only_open: bool) -> list[dict[str, Any]]:
@@ -86,7 +89,8 @@ class RoomListView(APIView):
         try:
             room = async_to_sync(_create)(player.to_wire(), dict(body.validated_data))
         except (GameError, Refusal) as exc:
-            return _refused(exc)
+            # What is missing (an unknown game) is named in the body, not the URL: 400.
+            return _refused(exc, status.HTTP_400_BAD_REQUEST)
         return Response(room, status=status.HTTP_201_CREATED)
 
 

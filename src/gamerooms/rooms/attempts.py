@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gamerooms.protocol.codes import ErrorCode
 from gamerooms.rooms.errors import Refusal
 from gamerooms.rooms.ports import Store
 
@@ -12,7 +13,7 @@ WINDOW_SECONDS = 60.0
 class RateLimited(Refusal):
     """Too many attempts; try again later."""
 
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
 
 
 class PasswordAttempts:

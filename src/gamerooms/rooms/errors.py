@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from gamerooms.protocol.codes import ErrorCode
+
 
 class Refusal(Exception):
     """A request the service refuses; `code` is the protocol error code."""
 
-    code = "bad_message"
+    code: ErrorCode = ErrorCode.BAD_MESSAGE
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,16 +18,16 @@ class Refusal(Exception):
 class NotFound(Refusal):
     """No such room or match."""
 
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class NotAuthorized(Refusal):
     """The player may not do this here."""
 
-    code = "not_authorized"
+    code = ErrorCode.NOT_AUTHORIZED
 
 
 class MatchPaused(Refusal):
     """The match waits for a decision; actions are refused meanwhile."""
 
-    code = "match_paused"
+    code = ErrorCode.MATCH_PAUSED

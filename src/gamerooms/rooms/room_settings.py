@@ -20,7 +20,8 @@ def check_max_players(game: Game[Any], value: int, seated: int = 0) -> int:
     """`value` if it is a valid room size for this game with `seated` players; SettingsError."""
     low, high = max(game.min_players, seated), room_capacity(game)
     if not low <= value <= high:
-        raise SettingsError(f"max_players: must be between {low} and {high}")
+        why = f"{seated} players are seated; " if value < seated else ""
+        raise SettingsError(f"max_players: {why}must be between {low} and {high}")
     return value
 
 

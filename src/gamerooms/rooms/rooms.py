@@ -8,7 +8,7 @@ from typing import Any
 
 from gamerooms.engine import GameRegistry
 from gamerooms.protocol import frames
-from gamerooms.protocol.codes import CloseCode
+from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.bot_players import bot_player
@@ -41,43 +41,43 @@ def presence_key(code: str) -> str:
 class RoomFull(Refusal):
     """Every seat is taken."""
 
-    code = "room_full"
+    code = ErrorCode.ROOM_FULL
 
 
 class WrongPassword(Refusal):
     """The room's password does not match."""
 
-    code = "wrong_password"
+    code = ErrorCode.WRONG_PASSWORD
 
 
 class AlreadyJoined(Refusal):
     """This socket has joined already."""
 
-    code = "already_joined"
+    code = ErrorCode.ALREADY_JOINED
 
 
 class NotOwner(Refusal):
     """Only the room's owner may do this."""
 
-    code = "not_owner"
+    code = ErrorCode.NOT_OWNER
 
 
 class NotReady(Refusal):
     """Someone seated is not ready."""
 
-    code = "not_ready"
+    code = ErrorCode.NOT_READY
 
 
 class TooFewPlayers(Refusal):
     """Not enough players for the game."""
 
-    code = "too_few_players"
+    code = ErrorCode.TOO_FEW_PLAYERS
 
 
 class NotMember(Refusal):
     """The player is not seated in this room."""
 
-    code = "not_authorized"
+    code = ErrorCode.NOT_AUTHORIZED
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class RoomService:
     ) -> Room:
         """A checked new room with its creator seated as owner, not stored yet; Refusal."""
         if game not in self._games:
-            raise Refusal(f"game: no game named {game!r}")
+            raise NotFound(f"game: no game named {game!r}")
         rules = self._games.get(game)
         if not 1 <= len(name.strip()) <= 60:
             raise Refusal("name: a room name of 1 to 60 characters is required")
@@ -185,9 +185,10 @@ class RoomService:
         return decode_room(stored[1])
 
     async def join(
-        self, code: str, player: dict[str, Any], password: str | None, token: str
+        self, code: str, player: dict[str, Any], password: str | None, reply: Reply
     ) -> Room:
-        """Seat the player (or give them back their seat); sends room.joined to its socket."""
+        """Seat the player (or give them back their seat); sends room.joined, as the reply, to
+        the socket whose token `reply` names."""
         player_id = player["id"]
         await self._timers.cancel(SEAT_GRACE_TIMER, _seat(code, player_id))
         verified = await self._verify_password(code, player_id, password)
@@ -212,7 +213,7 @@ class RoomService:
                 },
             )
 
-        return await self._update(code, mutate, keep=token)
+        return await self._update(code, mutate, reply=reply, keep=reply.token)
 
     async def _verify_password(self, code: str, player_id: str, password: str | None) -> str | None:
         """The room's password hash if `password` matches it, checked off the event loop within
@@ -279,7 +280,7 @@ class RoomService:
             if player_id == owner_id:
                 raise Refusal("player_id: the owner cannot kick themselves; leave instead")
             if room.seat_of(player_id) is None:
-                raise Refusal("player_id: no such player in this room")
+                raise NotFound("player_id: no such player in this room")
             return _without(room, player_id, CloseCode.KICKED)
 
         await self._update(code, mutate, reply=reply)

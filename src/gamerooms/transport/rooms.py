@@ -32,6 +32,15 @@ HANDED_OVER = {CloseCode.LEFT, CloseCode.MOVED, CloseCode.REPLACED, CloseCode.KI
 """Closes after which the seat needs no grace period."""
 
 
+def _join_refused_close(refusal: Refusal) -> CloseCode:
+    """The close after a refused `room.join`: no room 4004, too many attempts 4008, else 4003."""
+    if isinstance(refusal, NotFound):
+        return CloseCode.NOT_FOUND
+    if isinstance(refusal, RateLimited):
+        return CloseCode.POLICY
+    return CloseCode.FORBIDDEN
+
+
 class RoomMember(SocketRecipient):
     """A room socket, attached before it joins: the room's frames and closes reach it only from
     its own join's announcement on, so a refused joiner hears nothing but its refusal."""
@@ -91,18 +100,18 @@ class RoomEndpoint(Endpoint):
 
     @staticmethod
     async def _join(
-        socket: WebSocket, runtime: Runtime, code: str, player: Player, join: RoomJoin, token: str
+        socket: WebSocket,
+        runtime: Runtime,
+        code: str,
+        player: Player,
+        join: RoomJoin,
+        token: str,
     ) -> bool:
+        """Seat the player; False once the refusal (echoing the join's `id`) closed the socket."""
         try:
-            await runtime.rooms.join(code, player.to_wire(), join.password, token)
-        except NotFound as exc:
-            await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
-            return False
-        except RateLimited as exc:
-            await socket.refuse(exc.code, exc.message, CloseCode.POLICY)
-            return False
+            await runtime.rooms.join(code, player.to_wire(), join.password, Reply(token, join.id))
         except Refusal as exc:
-            await socket.refuse(exc.code, exc.message, CloseCode.FORBIDDEN)
+            await socket.refuse(exc.code, exc.message, _join_refused_close(exc), join.id)
             return False
         return True
 

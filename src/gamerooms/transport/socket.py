@@ -70,9 +70,11 @@ class WebSocket:
         text = f"{type_of(message)!r} is not accepted on this socket"
         await self.send_error(ErrorCode.UNKNOWN_TYPE, text, message.id)
 
-    async def refuse(self, code: str, message: str, close_code: int) -> None:
-        """Send one error, then close."""
-        await self.send_error(code, message)
+    async def refuse(
+        self, code: str, message: str, close_code: int, request_id: RequestId = None
+    ) -> None:
+        """Send one error (echoing `request_id`), then close."""
+        await self.send_error(code, message, request_id)
         await self.close(close_code)
 
     async def messages(self) -> AsyncIterator[ClientMessage]:
