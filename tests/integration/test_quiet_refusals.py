@@ -15,6 +15,7 @@ import pytest
 
 from gamerooms.testing import GameClient, Guest, ServerProcess, create_guest, running_server
 from tests.integration.kit import assert_error, frames_until_close
+from tests.integration.test_rest_bad_input import UNTHROTTLED
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Logged:
 def logged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Logged]:
     """A server whose output goes to a file."""
     log = tmp_path_factory.mktemp("server") / "output.log"
-    with running_server(log=log) as server:
+    with running_server(env=UNTHROTTLED, log=log) as server:
         yield Logged(server, log, create_guest(server.base_url, "Outsider"))
 
 
