@@ -41,6 +41,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
     import uvicorn
     from django.core.management import call_command
 
+    from gamerooms.access_log import redact_tokens_in_uvicorn_logs
     from gamerooms.conf import load_config
     from gamerooms.transport.wire import GameroomsWebSocketProtocol, hard_cap
 
@@ -59,6 +60,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
             timeout_graceful_shutdown=5,
         )
     )
+    redact_tokens_in_uvicorn_logs()
     server.run()
 
 

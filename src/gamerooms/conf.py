@@ -39,6 +39,18 @@ class Config:
     """Wrong room passwords a player may try per room per minute."""
     PASSWORD_ATTEMPTS_PER_ROOM: int = 20
     """Wrong passwords a room takes per minute from everyone together."""
+    MAX_ROOMS_PER_PLAYER: int = 3
+    """Rooms a player may own at once (those they created and still own)."""
+    MAX_DRAFTS_PER_PLAYER: int = 3
+    """Drafts ("creating a room" notices) a player may have open at once."""
+    THROTTLE_LOGIN: str | None = "10/min"
+    """REST password checks (`/api/auth/token/`, `/api/auth/login/`) per client address."""
+    THROTTLE_REGISTER: str | None = "10/min"
+    """Accounts registered per client address."""
+    THROTTLE_GUEST: str | None = "600/hour"
+    """Guests created per client address (a class behind one address gets its guests)."""
+    THROTTLE_ROOM_LOOKUP: str | None = "60/min"
+    """`GET /api/rooms/<code>/` per client address (or per player, with a token)."""
 
 
 def load_config() -> Config:

@@ -99,12 +99,19 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     )
     matches = MatchService(store, journal, games, clock)
     timers = Timers(store, clock, config.TIMER_POLL_SECONDS)
-    lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS)
+    lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS, config.MAX_DRAFTS_PER_PLAYER)
     attempts = PasswordAttempts(
         store, config.PASSWORD_ATTEMPTS_PER_PLAYER, config.PASSWORD_ATTEMPTS_PER_ROOM
     )
     rooms = RoomService(
-        store, games, matches, timers, clock, config.ROOM_SEAT_GRACE_SECONDS, attempts
+        store,
+        games,
+        matches,
+        timers,
+        clock,
+        config.ROOM_SEAT_GRACE_SECONDS,
+        attempts,
+        config.MAX_ROOMS_PER_PLAYER,
     )
     queue = QueueService(store, games, matches, timers, config.QUEUE_BOT_FILL_SECONDS)
     pauses = Pauses(matches, timers, config.DECIDE_SECONDS)

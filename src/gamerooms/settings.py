@@ -114,6 +114,15 @@ CHANNEL_LAYERS = (
     if REDIS_URL
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": (os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:") + "cache",
+        }
+    }
+    """REST throttles count in the cache: on Redis, every process shares the counts."""
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -149,9 +158,19 @@ _LIMITS_FROM_ENV: dict[str, type[int] | type[float]] = {
     "RATE_BURST": int,
     "PASSWORD_ATTEMPTS_PER_PLAYER": int,
     "PASSWORD_ATTEMPTS_PER_ROOM": int,
+    "MAX_ROOMS_PER_PLAYER": int,
+    "MAX_DRAFTS_PER_PLAYER": int,
 }
 """Per-socket frame limits and abuse allowances that GAMEROOMS_<name> overrides when set (load
 tests raise them)."""
+
+_THROTTLES_FROM_ENV = (
+    "THROTTLE_LOGIN",
+    "THROTTLE_REGISTER",
+    "THROTTLE_GUEST",
+    "THROTTLE_ROOM_LOOKUP",
+)
+"""REST rates ("10/min", or "off") that GAMEROOMS_<name> overrides when set."""
 
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
@@ -167,6 +186,11 @@ GAMEROOMS: dict[str, Any] = {
     **{
         name: kind(os.environ[f"GAMEROOMS_{name}"])
         for name, kind in _LIMITS_FROM_ENV.items()
+        if os.environ.get(f"GAMEROOMS_{name}")
+    },
+    **{
+        name: None if os.environ[f"GAMEROOMS_{name}"] == "off" else os.environ[f"GAMEROOMS_{name}"]
+        for name in _THROTTLES_FROM_ENV
         if os.environ.get(f"GAMEROOMS_{name}")
     },
 }

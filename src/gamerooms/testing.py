@@ -61,6 +61,8 @@ class ServerProcess:
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
     """Where the process's output goes (None: the test run's own output)."""
+    log_level: str = "warning"
+    """`gamerooms serve --log-level`: "info" adds uvicorn's access log."""
 
     @property
     def base_url(self) -> str:
@@ -82,7 +84,7 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         """Start the process and wait until /healthz answers."""
         command = [sys.executable, "-m", "gamerooms", "serve", "--port", str(self.port)]
-        command += ["--data", self.data, "--log-level", "warning"]
+        command += ["--data", self.data, "--log-level", self.log_level]
         output = None if self.log is None else self.log.open("ab")
         try:
             self.process = subprocess.Popen(

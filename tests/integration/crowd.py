@@ -89,6 +89,7 @@ def deployment(kind: str) -> Iterator[Deployment]:
     """A running deployment ("memory" or "redis") that also offers the Counter test game."""
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = {"GAMEROOMS_GAMES": TEST_GAMES, "PYTHONPATH": pythonpath}
+    env["GAMEROOMS_THROTTLE_GUEST"] = "off"  # crowds of guests from one address, on purpose
     with tempfile.TemporaryDirectory() as data, ExitStack() as stack:
         count = 1
         if kind == "redis":

@@ -8,6 +8,7 @@ import httpx
 import websockets
 
 from gamerooms.testing import GameClient, Guest, ServerProcess
+from tests.integration.sessions import csrf_headers
 
 
 async def test_session_cookie_authenticates_a_match_socket(memory_server: ServerProcess) -> None:
@@ -19,10 +20,13 @@ async def test_session_cookie_authenticates_a_match_socket(memory_server: Server
         )
         assert registered.status_code == 201
         body = registered.json()
-        wrong = await http.post("/api/auth/login/", json={"username": name, "password": "nope"})
+        csrf = await csrf_headers(http)
+        wrong = await http.post(
+            "/api/auth/login/", json={"username": name, "password": "nope"}, headers=csrf
+        )
         assert wrong.status_code == 401
         login = await http.post(
-            "/api/auth/login/", json={"username": name, "password": "s3cret-pass"}
+            "/api/auth/login/", json={"username": name, "password": "s3cret-pass"}, headers=csrf
         )
         assert login.status_code == 200
         assert login.json()["id"] == body["player"]["id"]

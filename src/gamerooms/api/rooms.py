@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gamerooms.api.parsers import PARSER_CLASSES
+from gamerooms.api.throttles import ScopedThrottle
 from gamerooms.engine import GameError
 from gamerooms.persistence.players import player_for_user
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.holdings import LimitReached
 from gamerooms.rooms.lobby import LobbyFilter
 from gamerooms.runtime import current_runtime
 
@@ -88,6 +90,9 @@ class RoomListView(APIView):
         body.is_valid(raise_exception=True)
         try:
             room = async_to_sync(_create)(player.to_wire(), dict(body.validated_data))
+        except LimitReached as exc:
+            refusal = {"code": exc.code, "message": exc.message}
+            return Response(refusal, status=status.HTTP_409_CONFLICT)
         except (GameError, Refusal) as exc:
             # What is missing (an unknown game) is named in the body, not the URL: 400.
             return _refused(exc, status.HTTP_400_BAD_REQUEST)
@@ -95,7 +100,11 @@ class RoomListView(APIView):
 
 
 class RoomDetailView(APIView):
-    """One room by its code (private rooms too: the code is the invitation)."""
+    """One room by its code (private rooms too: the code is the invitation), throttled so that
+    codes cannot be guessed at speed."""
+
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "room_lookup"
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, code: str) -> Response:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from gamerooms.api import rooms, views
 from gamerooms.api.parsers import PARSER_CLASSES
@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/auth/register/", views.RegisterView.as_view(), name="gamerooms-register"),
     path(
         "api/auth/token/",
-        TokenObtainPairView.as_view(parser_classes=PARSER_CLASSES),
+        views.TokenView.as_view(parser_classes=PARSER_CLASSES),
         name="gamerooms-token",
     ),
     path(

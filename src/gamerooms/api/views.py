@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenObtainPairView
 
 from gamerooms.api.parsers import PARSER_CLASSES
 from gamerooms.api.serializers import (
@@ -21,6 +24,7 @@ from gamerooms.api.serializers import (
     PlayerSerializer,
     RegisterRequestSerializer,
 )
+from gamerooms.api.throttles import CsrfChecked, ScopedThrottle
 from gamerooms.conf import load_config
 from gamerooms.models import Player
 from gamerooms.persistence.players import create_guest, player_for_user, register_user
@@ -40,6 +44,8 @@ class GuestView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "guest"
     parser_classes = PARSER_CLASSES
 
     @extend_schema(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
@@ -57,6 +63,8 @@ class RegisterView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "register"
     parser_classes = PARSER_CLASSES
 
     @extend_schema(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
@@ -69,12 +77,31 @@ class RegisterView(APIView):
         return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
 
 
+class TokenView(TokenObtainPairView):
+    """Log in for tokens: `TokenObtainPairView`, throttled like every password check."""
+
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"
+
+
 class SessionLoginView(APIView):
-    """Log a registered user into the Django session (browsers; WebSockets then need no token)."""
+    """Log a registered user into the Django session (browsers; WebSockets then need no token).
+    Like any form of the site, the POST needs the CSRF token that GET hands out."""
 
     authentication_classes: list[type] = []
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [CsrfChecked]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"
     parser_classes = PARSER_CLASSES
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        """Only a password check (POST) is throttled."""
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(request=None, responses={200: dict})
+    def get(self, request: Request) -> Response:
+        """The CSRF token (also set as the `csrftoken` cookie) to send as `X-CSRFToken`."""
+        return Response({"csrf_token": get_token(request._request)})
 
     @extend_schema(request=LoginRequestSerializer, responses={200: PlayerSerializer})
     def post(self, request: Request) -> Response:
@@ -95,10 +122,10 @@ class SessionLoginView(APIView):
 
 
 class SessionLogoutView(APIView):
-    """End the Django session."""
+    """End the Django session (CSRF-checked, like the login)."""
 
     authentication_classes: list[type] = []
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [CsrfChecked]
     parser_classes = PARSER_CLASSES
 
     @extend_schema(request=None, responses={204: None})

@@ -9,6 +9,7 @@ import orjson
 
 from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.holdings import Holdings, LimitReached
 from gamerooms.rooms.ports import Clock, Publication, Store
 from gamerooms.rooms.room import Room, decode_room
 from gamerooms.rooms.timers import Timers
@@ -69,11 +70,19 @@ class LobbyFilter:
 class LobbyService:
     """Reads the room list and tracks drafts."""
 
-    def __init__(self, store: Store, timers: Timers, clock: Clock, draft_seconds: float) -> None:
+    def __init__(
+        self,
+        store: Store,
+        timers: Timers,
+        clock: Clock,
+        draft_seconds: float,
+        max_drafts_per_player: int,
+    ) -> None:
         self._store = store
         self._timers = timers
         self._clock = clock
         self._draft_seconds = draft_seconds
+        self._drafting = Holdings(store, "drafts", max_drafts_per_player, self._still_drafting)
         timers.on(DRAFT_TIMER, self._draft_lapsed)
 
     async def rooms(self, wanted: LobbyFilter) -> list[dict[str, Any]]:
@@ -95,13 +104,23 @@ class LobbyService:
         ]
 
     async def start_draft(self, player: dict[str, Any]) -> str:
-        """Tell the lobby someone is creating a room; the draft's pending id."""
+        """Tell the lobby someone is creating a room; the draft's pending id. LimitReached if
+        the player has as many drafts open as allowed."""
         pending_id = "d" + secrets.token_hex(6)
         await self._store.create(draft_key(pending_id), orjson.dumps(player))
+        try:
+            await self._drafting.take(player["id"], pending_id)
+        except LimitReached:
+            await self._store.delete(draft_key(pending_id))
+            raise
         await self._store.set_add(DRAFTS, pending_id)
         await self._timers.set(DRAFT_TIMER, pending_id, self._draft_seconds)
         await self._announce(frames.lobby_room_pending(pending_id, player))
         return pending_id
+
+    async def _still_drafting(self, player_id: str, pending_ids: list[str]) -> list[bool]:
+        stored = await self._store.load_many([draft_key(pending_id) for pending_id in pending_ids])
+        return [found is not None for found in stored]
 
     async def draft_pending(self, pending_id: str) -> bool:
         """Whether this draft is still pending (not ended, not lapsed)."""

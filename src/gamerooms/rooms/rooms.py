@@ -13,6 +13,7 @@ from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announce
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.holdings import Holdings, LimitReached
 from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.lobby import LISTED_ROOMS, lobby_change, room_key
 from gamerooms.rooms.matches import MatchService, new_match_id
@@ -104,6 +105,7 @@ class RoomService:
         clock: Clock,
         seat_grace_seconds: float,
         attempts: PasswordAttempts,
+        max_rooms_per_player: int,
     ) -> None:
         self._store = store
         self._games = games
@@ -112,6 +114,7 @@ class RoomService:
         self._clock = clock
         self._grace = seat_grace_seconds
         self._attempts = attempts
+        self._owned = Holdings(store, "rooms", max_rooms_per_player, self._still_owned)
         timers.on(SEAT_GRACE_TIMER, self._grace_expired)
         matches.on_commit(self._match_changed)
 
@@ -148,6 +151,7 @@ class RoomService:
             raise Refusal("name: a room name of 1 to 60 characters is required")
         check_max_players(rules, max_players)
         checked = check_settings(rules, settings, max_players)
+        await self._owned.check(owner["id"])
         now = self._clock.now()
         return Room(
             id="",
@@ -164,11 +168,17 @@ class RoomService:
         )
 
     async def open(self, room: Room) -> Room:
-        """Store a prepared room under a new code, list it and tell the lobby; the room."""
+        """Store a prepared room under a new code, list it and tell the lobby; the room.
+        LimitReached if its owner already owns as many rooms as allowed."""
         while True:
             room.id = new_room_code()
             if await self._store.create(room_key(room.id), encode_room(room), ttl=ROOM_TTL):
                 break
+        try:
+            await self._owned.take(room.owner_id, room.id)
+        except LimitReached:
+            await self._store.delete(room_key(room.id))
+            raise
         if not room.private:
             await self._store.set_add(LISTED_ROOMS, room.id)
         change = lobby_change(None, room)
@@ -176,6 +186,12 @@ class RoomService:
             await self._store.publish(*change)
         await self._timers.set(SEAT_GRACE_TIMER, _seat(room.id, room.owner_id), self._grace * 3)
         return room
+
+    async def _still_owned(self, player_id: str, codes: list[str]) -> list[bool]:
+        stored = await self._store.load_many([room_key(code) for code in codes])
+        return [
+            found is not None and decode_room(found[1]).owner_id == player_id for found in stored
+        ]
 
     async def get(self, code: str) -> Room:
         """The room with this code; NotFound if none."""

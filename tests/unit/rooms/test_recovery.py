@@ -40,9 +40,9 @@ async def restarted(path: Path, before: Process) -> Process:
     after = on_file(path, before.clock, before.journal)
     attempts = PasswordAttempts(after.store, 5, 20)
     rooms = RoomService(
-        after.store, games(), after.matches, after.timers, after.clock, 10, attempts
+        after.store, games(), after.matches, after.timers, after.clock, 10, attempts, 3
     )
-    lobby = LobbyService(after.store, after.timers, after.clock, 120)
+    lobby = LobbyService(after.store, after.timers, after.clock, 120, 3)
     await Recovery(after.store, after.matches, after.pauses, after.presence, rooms, lobby).run()
     return after
 
