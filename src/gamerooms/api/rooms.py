@@ -91,8 +91,7 @@ class RoomListView(APIView):
         try:
             room = async_to_sync(_create)(player.to_wire(), dict(body.validated_data))
         except LimitReached as exc:
-            refusal = {"code": exc.code, "message": exc.message}
-            return Response(refusal, status=status.HTTP_409_CONFLICT)
+            return _refused(exc, status.HTTP_409_CONFLICT)
         except (GameError, Refusal) as exc:
             # What is missing (an unknown game) is named in the body, not the URL: 400.
             return _refused(exc, status.HTTP_400_BAD_REQUEST)
