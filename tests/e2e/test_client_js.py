@@ -136,7 +136,7 @@ def test_requests_resolve_with_their_reply_and_reject_with_protocol_codes(
     assert out["emptyChat"] == "bad_message"
     assert out["notReady"] == "not_ready"
     assert out["notOwner"] == "not_owner"
-    assert out["kickNobody"] == "bad_message"
+    assert out["kickNobody"] == "not_found"
     assert out["kickOwner"] == "not_owner"
     assert out["kick"] == ["room.player_left", True, 4010]
     assert out["notOwnerSettings"] == "not_owner"

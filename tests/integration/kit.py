@@ -114,6 +114,14 @@ def assert_error(
         assert field in message["message"], message
 
 
+def shared(frame: dict[str, Any]) -> dict[str, Any]:
+    """A frame without what is the receiving seat's own (`turn.actions`) or reply's own (`id`):
+    what every seat of a game without hidden information hears alike."""
+    turn = {key: value for key, value in frame.get("turn", {}).items() if key != "actions"}
+    rest = {key: value for key, value in frame.items() if key not in ("id", "turn")}
+    return {**rest, "turn": turn} if "turn" in frame else rest
+
+
 def dumps(body: dict[str, Any]) -> str:
     """A JSON text frame."""
     return orjson.dumps(body).decode()

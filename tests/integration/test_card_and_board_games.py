@@ -28,7 +28,14 @@ from gamerooms.games.blackjack import Blackjack
 from gamerooms.games.blackjack.cards import is_natural, total
 from gamerooms.games.magnate import Magnate
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
-from tests.integration.kit import PRESENCE, assert_error, frames_until_close, join, match_path
+from tests.integration.kit import (
+    PRESENCE,
+    assert_error,
+    frames_until_close,
+    join,
+    match_path,
+    shared,
+)
 from tests.integration.rooms_kit import (
     api,
     connect,
@@ -238,9 +245,15 @@ async def from_queue(server: ServerProcess, game: str, persons: list[Guest], que
     return match_id
 
 
+ROOM_OPTIONS = {"bot_level", "target_players", "turn_seconds", "max_timeouts", "spectators"}
+"""Settings every room has besides its game's own."""
+
+
 def assert_result(final: dict[str, Any], seats: int, reasons: set[str]) -> None:
     """A finished match's last frame: winners among the seats, a score per seat."""
-    assert final["status"] == "finished" and final["turn"] == {"seats": [], "deadline": None}
+    assert final["status"] == "finished"
+    assert final["turn"]["seats"] == [] and final["turn"]["deadline"] is None
+    assert final["turn"].get("actions", []) == []  # absent for a spectator
     result = final["result"]
     assert result["reason"] in reasons, result
     assert result["winners"] and set(result["winners"]) <= set(range(seats)), result
@@ -326,11 +339,11 @@ def assert_hole_card_kept(frames: list[dict[str, Any]]) -> int:
 
 
 def updates_by_version(player: Player) -> dict[int, dict[str, Any]]:
-    """A socket's match.update frames by version, without the request id."""
+    """A socket's match.update frames by version, without the request id and own actions."""
     updates = {}
     for frame in player.frames:
         if frame["type"] == "match.update":
-            updates[frame["version"]] = {key: value for key, value in frame.items() if key != "id"}
+            updates[frame["version"]] = shared(frame)
     return updates
 
 
@@ -357,25 +370,37 @@ async def test_both_games_are_listed_with_settings_and_bot_levels(server: Server
     assert blackjack["bot_levels"] == ["easy", "medium", "hard"]
     assert (blackjack["min_players"], blackjack["max_players"]) == (1, 7)
     assert blackjack["default_players"] == Blackjack.match_size() == 1
-    assert set(blackjack["actions"]) == {"bet", "hit", "stand", "double", "split"}
-    rules = blackjack["settings_schema"]["properties"]
-    assert set(rules) == {
-        "decks",
-        "starting_chips",
-        "min_bet",
-        "max_bet",
-        "rounds",
-        "dealer_hits_soft_17",
+    assert {action["name"] for action in blackjack["actions"]} == {
+        "bet",
+        "hit",
+        "stand",
+        "double",
+        "split",
     }
+    rules = blackjack["settings_schema"]["properties"]
+    assert (
+        set(rules)
+        == {
+            "decks",
+            "starting_chips",
+            "min_bet",
+            "max_bet",
+            "rounds",
+            "dealer_hits_soft_17",
+        }
+        | ROOM_OPTIONS
+    )
     assert rules["decks"] | {"minimum": 1, "maximum": 8, "default": 6} == rules["decks"]
     assert rules["rounds"]["default"] == 5 and rules["dealer_hits_soft_17"]["type"] == "boolean"
 
     magnate = listed["magnate"]
     assert magnate["title"] == "Magnate" and magnate["bot_levels"] == ["easy", "hard"]
     assert (magnate["min_players"], magnate["max_players"], magnate["default_players"]) == (2, 6, 4)
-    assert {"roll", "buy", "build", "mortgage", "end_turn"} <= set(magnate["actions"])
+    assert {"roll", "buy", "build", "mortgage", "end_turn"} <= {
+        action["name"] for action in magnate["actions"]
+    }
     board = magnate["settings_schema"]["properties"]
-    assert set(board) == {"starting_money", "salary", "max_turns", "jail_fine"}
+    assert set(board) == {"starting_money", "salary", "max_turns", "jail_fine"} | ROOM_OPTIONS
     assert board["max_turns"] | {"minimum": 1, "maximum": 1000, "default": 60} == board["max_turns"]
 
 
@@ -606,7 +631,8 @@ async def test_the_tutorial_game_plays_on_a_server(tutorial_server: ServerProces
     status, games = await api(tutorial_server, "GET", "/api/games/")
     assert status == 200
     (listed,) = [game for game in games if game["name"] == "goofspiel"]
-    assert listed["bot_levels"] == ["random", "easy", "hard"] and listed["actions"] == ["bid"]
+    assert listed["bot_levels"] == ["random", "easy", "hard"]
+    assert [action["name"] for action in listed["actions"]] == ["bid"]
 
     match_id, (person,) = await start_room(
         tutorial_server, "goofspiel", 1, 2, target_players=2, bot_level="hard", cards=4

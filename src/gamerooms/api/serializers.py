@@ -59,6 +59,14 @@ class AuthResponseSerializer(serializers.Serializer[dict[str, Any]]):
     player = PlayerSerializer()
 
 
+class GameActionSerializer(serializers.Serializer[dict[str, Any]]):
+    """An action a game's players send, with the JSON Schema of its data."""
+
+    name = serializers.CharField()
+    description = serializers.CharField()
+    data_schema = serializers.DictField()
+
+
 class GameSerializer(serializers.Serializer[dict[str, Any]]):
     """A registered game."""
 
@@ -67,6 +75,10 @@ class GameSerializer(serializers.Serializer[dict[str, Any]]):
     min_players = serializers.IntegerField()
     max_players = serializers.IntegerField()
     default_players = serializers.IntegerField()
-    settings_schema = serializers.DictField()
+    description = serializers.CharField()
+    hidden_information = serializers.BooleanField()
+    settings_schema = serializers.DictField(help_text="JSON Schema of a room's settings")
     bot_levels = serializers.ListField(child=serializers.CharField())
-    actions = serializers.ListField(child=serializers.CharField())
+    actions = GameActionSerializer(many=True)
+    view_example = serializers.DictField(help_text="Views of a new match: seat 0's, a spectator's")
+    static = serializers.DictField(help_text="Facts every match shares (a board)")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/auth/logout/", views.SessionLogoutView.as_view(), name="gamerooms-logout"),
     path("api/me/", views.MeView.as_view(), name="gamerooms-me"),
     path("api/games/", views.GameListView.as_view(), name="gamerooms-games"),
+    path("api/games/<str:name>/", views.GameDetailView.as_view(), name="gamerooms-game"),
     path("api/rooms/", rooms.RoomListView.as_view(), name="gamerooms-rooms"),
     path("api/rooms/<str:code>/", rooms.RoomDetailView.as_view(), name="gamerooms-room"),
     path("api/schema/", SpectacularAPIView.as_view(), name="gamerooms-schema"),

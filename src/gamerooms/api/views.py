@@ -28,6 +28,7 @@ from gamerooms.api.throttles import CsrfChecked, ScopedThrottle
 from gamerooms.conf import load_config
 from gamerooms.models import Player
 from gamerooms.persistence.players import create_guest, player_for_user, register_user
+from gamerooms.rooms.contract import contracts, game_contract
 from gamerooms.runtime import game_registry
 
 
@@ -156,8 +157,24 @@ class GameListView(APIView):
 
     @extend_schema(responses=GameSerializer(many=True))
     def get(self, request: Request) -> Response:
-        """List games."""
-        return Response(game_registry().describe_all())
+        """List games, each with its whole contract."""
+        return Response(contracts(game_registry()))
+
+
+class GameDetailView(APIView):
+    """One game's contract: actions and their data schemas, settings, an example view, and
+    the game's static data."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: GameSerializer, 404: dict})
+    def get(self, request: Request, name: str) -> Response:
+        """One game."""
+        games = game_registry()
+        if name not in games:
+            message = {"code": "not_found", "message": f"no game named {name!r}"}
+            return Response(message, status=status.HTTP_404_NOT_FOUND)
+        return Response(game_contract(games.get(name)))
 
 
 class HealthView(APIView):

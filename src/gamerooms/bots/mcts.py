@@ -6,10 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
-
 from gamerooms.bots.simulation import acting_seat, rewards, step
-from gamerooms.engine import Action, Game, MatchState, SeededRandom, decision_rng
+from gamerooms.engine import Action, Game, MatchState, SeededRandom, decision_rng, determinized
 
 EXPLORATION = 1.4
 ROLLOUT_LIMIT = 400
@@ -51,7 +49,7 @@ class MonteCarloPolicy:
     def choose(self, game: Game[Any], match: MatchState, seat: int) -> Action:
         """The action with the most visits after `iterations` simulations."""
         rng = decision_rng(match, seat)
-        seen = _imagined(game, match, seat, rng)
+        seen = determinized(game, match, seat, rng)
         actions = game.legal_actions(seen.data, seat)
         if len(actions) == 1:
             return actions[0]
@@ -63,7 +61,7 @@ class MonteCarloPolicy:
             return candidates[0]
         root = _Node(seen, seat, list(candidates))
         for iteration in range(self.iterations):
-            sample = _imagined(game, match, seat, decision_rng(match, seat, iteration + 1))
+            sample = determinized(game, match, seat, decision_rng(match, seat, iteration + 1))
             self._iterate(game, root, sample, seat, rng)
         return max(root.children, key=lambda child: child.visits).action or actions[0]
 
@@ -93,13 +91,6 @@ class MonteCarloPolicy:
             if node.mover is not None:
                 node.value += scores[node.mover]
             node = node.parent  # type: ignore[assignment]
-
-
-def _imagined(game: Game[Any], match: MatchState, seat: int, rng: SeededRandom) -> MatchState:
-    """The match as `seat` may imagine it: what its view hides, and the match's RNG (the dice
-    and shuffles to come), drawn from `rng`."""
-    data = game.determinize(match.data, seat, rng)
-    return msgspec.structs.replace(match, data=data, rng=rng.getrandbits(64))
 
 
 def _choices(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import Action, Game, MatchState, apply_action
+from gamerooms.engine import Action, Game, MatchState, apply_action, seats_in_turn
 
 
 def step(game: Game[Any], match: MatchState, seat: int, action: Action) -> MatchState:
@@ -14,7 +14,7 @@ def step(game: Game[Any], match: MatchState, seat: int, action: Action) -> Match
 
 def acting_seat(game: Game[Any], match: MatchState, preferred: int | None = None) -> int | None:
     """Who acts next in a simulation: `preferred` if it is among the seats in turn."""
-    seats = game.turn(match.data)
+    seats = seats_in_turn(game, match)
     if not seats:
         return None
     return preferred if preferred in seats else seats[0]

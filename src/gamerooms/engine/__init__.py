@@ -26,8 +26,11 @@ from gamerooms.engine.match import (
     apply_action,
     decision_rng,
     decode_match,
+    determinized,
     encode_match,
+    offered_actions,
     replay,
+    seats_in_turn,
     start_match,
 )
 from gamerooms.engine.registry import GameRegistry
@@ -57,8 +60,11 @@ __all__ = [
     "decision_rng",
     "decode_match",
     "derive_seed",
+    "determinized",
     "encode_match",
     "errors",
+    "offered_actions",
     "replay",
+    "seats_in_turn",
     "start_match",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, get_args, get_origin
 
 import msgspec
 
@@ -44,11 +44,20 @@ class Result(msgspec.Struct, frozen=True):
         return {"winners": list(self.winners), "scores": self.scores, "reason": self.reason}
 
 
-class Action(msgspec.Struct, frozen=True):
-    """A legal move, as a bot would send it."""
+class Action(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A legal move, as a bot would send it. `schema`, when given, is the JSON Schema of every
+    `data` this one entry stands for (a bet from 10 to 500), `data` being one valid example."""
 
     name: str
     data: dict[str, Any]
+    schema: dict[str, Any] | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The entry of `turn.actions`: `{"name", "data"}`, plus `"schema"` if any."""
+        entry = {"name": self.name, "data": self.data}
+        if self.schema is not None:
+            entry["schema"] = self.schema
+        return entry
 
 
 class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
@@ -82,6 +91,10 @@ class Game(ABC, Generic[StateT]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.actions = collect_actions(cls)
+        if "state_type" not in cls.__dict__:
+            inferred = _state_type_of(cls)
+            if inferred is not None:
+                cls.state_type = inferred
 
     @abstractmethod
     def setup(self, settings: Any, seats: int, rng: SeededRandom) -> StateT:
@@ -102,6 +115,15 @@ class Game(ABC, Generic[StateT]):
     @abstractmethod
     def legal_actions(self, state: StateT, seat: int) -> list[Action]:
         """Every action `seat` may take now."""
+
+    def offered_actions(self, state: StateT, seat: int) -> list[Action]:
+        """The legal actions as a player is offered them (`turn.actions`): `legal_actions`
+        unless the game folds a range of values into one entry with a `schema`."""
+        return self.legal_actions(state, seat)
+
+    def static_data(self) -> dict[str, Any]:
+        """Facts every match of this game shares (a board's squares), for clients; {} if none."""
+        return {}
 
     def determinize(self, state: StateT, seat: int, rng: SeededRandom) -> StateT:
         """A state `seat` cannot tell from the real one: what its view hides, drawn anew.
@@ -153,10 +175,42 @@ class Game(ABC, Generic[StateT]):
         return {
             "name": cls.name,
             "title": cls.title,
+            "description": _summary(cls.__doc__),
             "min_players": cls.min_players,
             "max_players": cls.max_players,
             "default_players": cls.match_size(),
+            "hidden_information": cls.hidden_information,
             "settings_schema": cls.settings_schema(),
             "bot_levels": list(cls.bot_levels),
-            "actions": list(cls.actions),
+            "actions": [
+                {
+                    "name": name,
+                    "description": _summary(getattr(cls, spec.method).__doc__),
+                    "data_schema": action_data_schema(spec),
+                }
+                for name, spec in cls.actions.items()
+            ],
         }
+
+
+def action_data_schema(spec: ActionSpec) -> dict[str, Any]:
+    """The JSON Schema of an action's data (an empty object when it takes none)."""
+    if spec.data is None:
+        return {"type": "object", "properties": {}, "additionalProperties": False}
+    return inline_schema(spec.data)
+
+
+def _summary(doc: str | None) -> str:
+    """A docstring's first paragraph, on one line."""
+    paragraph = (doc or "").strip().split("\n\n", 1)[0]
+    return " ".join(paragraph.split())
+
+
+def _state_type_of(cls: type) -> type[msgspec.Struct] | None:
+    """The X of a `class MyGame(Game[X])`, if the class names one."""
+    for base in getattr(cls, "__orig_bases__", ()):
+        if get_origin(base) is Game:
+            (argument,) = get_args(base)
+            if isinstance(argument, type) and issubclass(argument, msgspec.Struct):
+                return argument
+    return None

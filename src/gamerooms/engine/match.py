@@ -9,7 +9,7 @@ import msgspec
 
 from gamerooms.engine.actions import ActionContext
 from gamerooms.engine.errors import IllegalAction, MatchOver, NotYourTurn, StaleVersion
-from gamerooms.engine.game import Game, Result
+from gamerooms.engine.game import Action, Game, Result
 from gamerooms.engine.rng import SeededRandom, derive_seed
 
 
@@ -34,6 +34,25 @@ class Applied(msgspec.Struct):
     action: str
     data: dict[str, Any]
     events: list[dict[str, Any]]
+
+
+def seats_in_turn(game: Game[Any], match: MatchState) -> list[int]:
+    """The seats that may act now: none once the match has a result, whatever the game says."""
+    return [] if match.result is not None else list(game.turn(match.data))
+
+
+def offered_actions(game: Game[Any], match: MatchState, seat: int) -> list[Action]:
+    """What `seat` may send now, as `turn.actions` lists it ([] when not in turn)."""
+    if seat not in seats_in_turn(game, match):
+        return []
+    return game.offered_actions(match.data, seat)
+
+
+def determinized(game: Game[Any], match: MatchState, seat: int, rng: SeededRandom) -> MatchState:
+    """The match as `seat` may know it: what its view hides, and the chance to come (the match's
+    RNG), drawn from `rng`. Bots choose on this, so they cannot read what they may not see."""
+    data = game.determinize(match.data, seat, rng)
+    return msgspec.structs.replace(match, data=data, rng=rng.getrandbits(64))
 
 
 def decision_rng(match: MatchState, seat: int, salt: int = 0) -> SeededRandom:
@@ -79,7 +98,7 @@ def apply_action(
     if match.result is not None:
         raise MatchOver("the match is over")
     spec = game.action_spec(name)
-    if seat not in game.turn(match.data):
+    if seat not in seats_in_turn(game, match):
         raise NotYourTurn(f"seat {seat} may not act now")
     payload = spec.parse(data)
     state = _copy_state(game, match.data)

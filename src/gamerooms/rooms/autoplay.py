@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from gamerooms.bots import policy_for
-from gamerooms.engine import Action, GameError
+from gamerooms.engine import Action, GameError, decision_rng, determinized
 from gamerooms.rooms.live import ACTIVE, LiveMatch
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
@@ -67,7 +67,8 @@ class Autoplay:
         """Play the bot's move for this seat; None if the match moved on meanwhile."""
         level = str(match.players[seat].get("level") or match.options.bot_level)
         policy = policy_for(match.game, level)
-        action: Action = await asyncio.to_thread(policy.choose, match.game, match.core, seat)
+        known = determinized(match.game, match.core, seat, decision_rng(match.core, seat, -1))
+        action: Action = await asyncio.to_thread(policy.choose, match.game, known, seat)
         try:
             return await self._matches.act(
                 match.id, seat, action.name, action.data, match.version, timed_out=timed_out

@@ -7,7 +7,14 @@ from typing import Any
 
 import msgspec
 
-from gamerooms.engine import Game, GameRegistry, MatchState, decode_match, encode_match
+from gamerooms.engine import (
+    Game,
+    GameRegistry,
+    MatchState,
+    decode_match,
+    encode_match,
+    seats_in_turn,
+)
 from gamerooms.protocol.frames import PauseReason
 
 ACTIVE = "active"
@@ -110,7 +117,7 @@ class LiveMatch:
 
     def turn_seats(self) -> list[int]:
         """Seats that may act now."""
-        return [] if self.finished else list(self.game.turn(self.core.data))
+        return [] if self.finished else seats_in_turn(self.game, self.core)
 
     def timeouts_of(self, seat: int) -> int:
         """Consecutive turn-clock timeouts of a seat."""

@@ -9,13 +9,13 @@ import msgspec
 from gamerooms.engine import IllegalAction, Result
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode, ErrorCode
-from gamerooms.protocol.frames import PauseReason, frame
+from gamerooms.protocol.frames import PauseReason
 from gamerooms.rooms.announcement import EVERYONE, Announcement
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotAuthorized, Refusal
 from gamerooms.rooms.live import ACTIVE, FINISHED, PAUSED, LiveMatch, Pause
 from gamerooms.rooms.matches import Change, MatchService, Mutation
-from gamerooms.rooms.rendering import Reply, turn_of, update_frames
+from gamerooms.rooms.rendering import Reply, seat_frames, update_frames
 from gamerooms.rooms.timers import Timers
 
 DECIDE_TIMER = "decide"
@@ -124,8 +124,8 @@ class Pauses:
         players[seat] = player
         after = match.changed(players=players, status=ACTIVE, pause=None).with_timeouts(seat, 0)
         after = after.changed(deadline=after.next_deadline(self._matches.clock.now()))
-        text = frame("match.resumed", seat=seat, player=player, turn=turn_of(after))
-        resumed = Announcement(frames={EVERYONE: text})
+        fields = {"seat": seat, "player": player}
+        resumed = Announcement(frames=seat_frames(after, "match.resumed", fields, False))
         if reply is not None:
             resumed.reply_to, resumed.request_id = reply.token, reply.request_id
         if not after.lost:

@@ -44,11 +44,12 @@ class CounterSettings(Settings):
 
 
 class CounterGame(Game[Counter]):
+    """Counts up."""
+
     name = "counter"
     title = "Counter"
     min_players = 1
     max_players = 3
-    state_type = Counter
     settings_type: ClassVar[type[Settings]] = CounterSettings
 
     def setup(self, settings: CounterSettings, seats: int, rng: SeededRandom) -> Counter:
@@ -68,6 +69,7 @@ class CounterGame(Game[Counter]):
 
     @action("add", data=Amount)
     def add(self, state: Counter, data: Amount, ctx: ActionContext) -> None:
+        """Add n to the count."""
         state.value += data.n
 
     @action("reset")
@@ -217,15 +219,38 @@ def test_describe() -> None:
         "title": "Counter",
         "min_players": 1,
         "max_players": 3,
+        "description": "Counts up.",
         "default_players": 1,
+        "hidden_information": False,
         "settings_schema": CounterGame.settings_schema(),
         "bot_levels": ["random"],
-        "actions": ["add", "reset"],
+        "actions": [
+            {
+                "name": "add",
+                "description": "Add n to the count.",
+                "data_schema": {
+                    "title": "Amount",
+                    "type": "object",
+                    "properties": {"n": {"type": "integer"}},
+                    "required": ["n"],
+                },
+            },
+            {
+                "name": "reset",
+                "description": "",
+                "data_schema": {"type": "object", "properties": {}, "additionalProperties": False},
+            },
+        ],
     }
     described = DoublingGame.describe()
     assert described["default_players"] == 2
     assert described["bot_levels"] == ["random", "hard"]
-    assert sorted(described["actions"]) == ["add", "double", "reset"]
+    assert sorted(action["name"] for action in described["actions"]) == ["add", "double", "reset"]
+
+
+def test_the_state_type_is_inferred_from_the_generic_base() -> None:
+    assert CounterGame.state_type is Counter
+    assert DoublingGame.state_type is Counter
 
 
 def test_result_to_dict() -> None:

@@ -112,7 +112,10 @@ def test_describe() -> None:
     described = Blackjack.describe()
     assert (described["min_players"], described["max_players"]) == (1, 7)
     assert described["bot_levels"] == ["easy", "medium", "hard"]
-    assert described["actions"] == ["bet", "hit", "stand", "double", "split"]
+    names = [entry["name"] for entry in described["actions"]]
+    assert names == ["bet", "hit", "stand", "double", "split"]
+    bet = described["actions"][0]["data_schema"]
+    assert bet["properties"] == {"amount": {"type": "integer"}} and bet["required"] == ["amount"]
     assert set(described["settings_schema"]["properties"]) == set(
         BlackjackSettings.__struct_fields__
     )

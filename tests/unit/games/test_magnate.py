@@ -184,7 +184,7 @@ def test_description() -> None:
         "max_turns",
         "jail_fine",
     }
-    assert set(described["actions"]) == {
+    assert {entry["name"] for entry in described["actions"]} == {
         "roll",
         "pay_fine",
         "use_card",

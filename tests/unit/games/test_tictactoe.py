@@ -173,7 +173,14 @@ def test_describe() -> None:
     assert (described["min_players"], described["max_players"]) == (2, 2)
     assert described["default_players"] == 2
     assert described["bot_levels"] == ["random", "easy", "medium", "hard"]
-    assert described["actions"] == ["place"]
+    [place] = described["actions"]
+    assert (
+        place["name"] == "place"
+        and place["description"] == "Mark an empty cell for the acting seat."
+    )
+    assert place["data_schema"]["properties"] == {
+        "cell": {"type": "integer", "minimum": 0, "maximum": 8}
+    }
     assert described["settings_schema"]["properties"] == {}
 
 

@@ -32,6 +32,7 @@ from gamerooms.engine import (
     replay,
     start_match,
 )
+from gamerooms.engine.schema import inline_schema
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "goofspiel.py"
 
@@ -120,9 +121,17 @@ def test_describe() -> None:
             "min_players": 2,
             "max_players": 4,
             "default_players": 2,
+            "description": " ".join(goofspiel.Goofspiel.__doc__.split("\n\n")[0].split()),
+            "hidden_information": True,
             "settings_schema": GAME.settings_schema(),
             "bot_levels": ["random", "easy", "hard"],
-            "actions": ["bid"],
+            "actions": [
+                {
+                    "name": "bid",
+                    "description": "Seal a bid, shown once every seat has bid.",
+                    "data_schema": inline_schema(goofspiel.Bid),
+                }
+            ],
         }
     ]
     assert "goofspiel" in GameRegistry.discover(["goofspiel:Goofspiel"])

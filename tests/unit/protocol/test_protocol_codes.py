@@ -26,6 +26,7 @@ PROTOCOL_ERROR_CODES = [
     "match_over",
     "match_paused",
     "rate_limited",
+    "limit_reached",
     "too_large",
 ]
 
@@ -38,6 +39,7 @@ PROTOCOL_CLOSE_CODES = {
     "POLICY": 4008,
     "REPLACED": 4009,
     "KICKED": 4010,
+    "HANDED_TO_BOT": 4011,
     "GOING_AWAY": 1001,
     "SERVER_ERROR": 1011,
 }

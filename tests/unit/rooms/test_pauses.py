@@ -78,9 +78,14 @@ async def test_replace_with_bot_resumes_with_a_bot_that_moves_on_its_turn(proc: 
     assert player["bot"] is True and player["level"] == "easy" and player["id"] != human(1)["id"]
     turn = {"seats": [1], "deadline": None}
     resumed = {"type": "match.resumed", "seat": 1, "player": player, "turn": turn}
-    assert heard.frames("0") == [resumed]
-    assert heard.frames("0", token="asker") == [resumed | {"id": "r1"}]
-    assert heard.frames("1") == [resumed] and heard.frames("p") == [resumed]
+    waiting = resumed | {"turn": turn | {"actions": []}}
+    assert heard.frames("0") == [waiting]
+    assert heard.frames("0", token="asker") == [waiting | {"id": "r1"}]
+    assert heard.frames("p") == [resumed]
+    [bots] = heard.frames("1")
+    assert bots["turn"]["actions"] == [
+        {"name": "place", "data": {"cell": cell}} for cell in range(9) if cell != 4
+    ]
     assert heard.closed("1") == [4011]  # a socket left open for the seat: handed to a bot
     assert heard.closed("0") == heard.closed("p") == []
     heard.take()
@@ -98,7 +103,7 @@ async def test_end_finishes_the_match_abandoned(proc: Process) -> None:
     (final,) = heard.frames("1")
     assert final["type"] == "match.update"
     assert final["status"] == FINISHED and final["result"] == ABANDONED
-    assert final["turn"] == {"seats": [], "deadline": None}
+    assert final["turn"] == {"seats": [], "deadline": None, "actions": []}
     assert final["seat"] == 1 and final["events"] == [{"type": "abandoned", "seat": 1}]
     assert heard.frames("0", token="asker")[0]["id"] == 9
     match = await proc.matches.get(match_id)
@@ -178,11 +183,16 @@ async def test_no_answer_by_decide_by_puts_a_bot_in(proc: Process) -> None:
     assert await advance(proc, 1) == 1
     (resumed,) = heard.take()
     match = await proc.matches.get(match_id)
+    legal = [] if 0 not in match.turn_seats() else match.game.legal_actions(match.core.data, 0)
     assert resumed == {
         "type": "match.resumed",
         "seat": 1,
         "player": match.players[1],
-        "turn": {"seats": match.turn_seats(), "deadline": None},
+        "turn": {
+            "seats": match.turn_seats(),
+            "deadline": None,
+            "actions": [{"name": action.name, "data": action.data} for action in legal],
+        },
     }
     assert match.is_bot(1) and match.players[1]["level"] == "random"
     assert match.status == ACTIVE

@@ -75,8 +75,10 @@ async def test_coming_back_after_the_grace_but_before_a_decision_resumes(proc: P
     await advance(proc, GRACE)
     heard.take()
     await proc.presence.connected(match_id, 1)
-    turn = {"seats": [0], "deadline": None}
-    assert heard.take() == [{"type": "match.resumed", "seat": 1, "player": human(1), "turn": turn}]
+    turn = {"seats": [0], "deadline": None, "actions": []}
+    assert heard.take("1") == [
+        {"type": "match.resumed", "seat": 1, "player": human(1), "turn": turn}
+    ]
     match = await proc.matches.get(match_id)
     assert match.status == ACTIVE and match.pause is None and not match.is_bot(1)
     await advance(proc, DECIDE)

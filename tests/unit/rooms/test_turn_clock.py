@@ -60,7 +60,7 @@ async def test_the_clock_running_out_plays_the_seats_move_with_a_timeout_event(
     assert update["action"] == {"name": expected.name, "data": expected.data}
     assert update["events"][0] == {"type": "timeout", "seat": 0}
     assert update["events"][1]["type"] == "placed"
-    assert update["turn"] == {"seats": [1], "deadline": at(proc, TURN)}
+    assert update["turn"] == {"seats": [1], "deadline": at(proc, TURN), "actions": []}
     assert update["status"] == ACTIVE
     match = await proc.matches.get(match_id)
     assert match.timeouts_of(0) == 1 and match.timeouts_of(1) == 0
@@ -146,7 +146,7 @@ async def test_timing_out_with_no_other_person_ends_the_match(proc: Process) -> 
     assert final["type"] == "match.update" and final["status"] == FINISHED
     assert final["result"] == {"winners": [], "scores": None, "reason": "abandoned"}
     assert final["events"] == [{"type": "abandoned", "seat": 0}]
-    assert final["turn"] == {"seats": [], "deadline": None}
+    assert final["turn"] == {"seats": [], "deadline": None, "actions": []}
     assert proc.journal.finished[match_id][0]["reason"] == "abandoned"
     await advance(proc, 3600)
     assert heard.frames() == []  # the bot's pending move does not happen

@@ -148,6 +148,20 @@ class Blackjack(Game[Table]):
         names += [] if split_refusal(state) else ["split"]
         return [Action(name=name, data={}) for name in names]
 
+    def offered_actions(self, state: Table, seat: int) -> list[Action]:
+        """As `legal_actions`, but a bet is one entry: any whole amount from the minimum bet to
+        the most the seat may bet (`schema`), the minimum as the example."""
+        if state.phase != "betting":
+            return self.legal_actions(state, seat)
+        rules, top = state.settings, min(state.settings.max_bet, state.seats[seat].chips)
+        amount = {"type": "integer", "minimum": rules.min_bet, "maximum": top}
+        schema = {
+            "type": "object",
+            "properties": {"amount": amount},
+            "required": ["amount"],
+        }
+        return [Action(name="bet", data={"amount": rules.min_bet}, schema=schema)]
+
     def bot(self, level: str) -> Policy | None:
         """Easy plays at random, medium hits below 17 on the minimum bet, hard plays basic
         strategy on a twentieth of its chips."""

@@ -111,3 +111,32 @@ CHANCE: tuple[Card, ...] = (
     Card("Pay school fees of 100", Effect.LOSE, 100),
     Card("Street repairs: pay 40 per house", Effect.REPAIRS, 40),
 )
+
+
+def board_data() -> dict[str, object]:
+    """The board as clients draw it: squares (name, kind, price, group, house cost, rents,
+    tax), colour groups by name, and the chance cards' texts."""
+    squares = [
+        {
+            "index": index,
+            "name": square.name,
+            "kind": str(square.kind),
+            "price": square.price,
+            "group": square.group,
+            "house_cost": square.house_cost,
+            "rents": list(square.rents),
+            "tax": square.tax,
+        }
+        for index, square in enumerate(SQUARES)
+    ]
+    groups = [
+        {"index": group, "name": name, "squares": list(GROUPS[group])}
+        for group, name in enumerate(GROUP_NAMES)
+    ]
+    return {
+        "squares": squares,
+        "groups": groups,
+        "max_houses": MAX_HOUSES,
+        "jail": JAIL,
+        "chance": [card.text for card in CHANCE],
+    }

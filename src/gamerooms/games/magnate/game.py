@@ -23,7 +23,7 @@ from gamerooms.games.magnate.assets import (
     net_worth,
     unmortgage_cost,
 )
-from gamerooms.games.magnate.board import SQUARES
+from gamerooms.games.magnate.board import SQUARES, board_data
 from gamerooms.games.magnate.bots import EasyPolicy, HardPolicy
 from gamerooms.games.magnate.legality import (
     allow_on,
@@ -89,6 +89,10 @@ class Magnate(Game[MagnateState]):
     def legal_actions(self, state: MagnateState, seat: int) -> list[Action]:
         """Every action `seat` may take now, with every property it may take it on."""
         return legal_actions(state, seat)
+
+    def static_data(self) -> dict[str, Any]:
+        """The board: squares, prices, colour groups, rents, taxes and chance cards."""
+        return board_data()
 
     def bot(self, level: str) -> Policy | None:
         """Easy: a random legal move; hard: buys and builds by value, keeping a cash reserve."""
