@@ -51,6 +51,8 @@ class Config:
     """Guests created per client address (a class behind one address gets its guests)."""
     THROTTLE_ROOM_LOOKUP: str | None = "60/min"
     """`GET /api/rooms/<code>/` per client address (or per player, with a token)."""
+    THROTTLE_MATCH_LOOKUP: str | None = "60/min"
+    """`GET /api/matches/<id>/` and its replay per client address (or per player, with a token)."""
 
 
 def load_config() -> Config:

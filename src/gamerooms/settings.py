@@ -169,6 +169,7 @@ _THROTTLES_FROM_ENV = (
     "THROTTLE_REGISTER",
     "THROTTLE_GUEST",
     "THROTTLE_ROOM_LOOKUP",
+    "THROTTLE_MATCH_LOOKUP",
 )
 """REST rates ("10/min", or "off") that GAMEROOMS_<name> overrides when set."""
 

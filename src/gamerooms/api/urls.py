@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from gamerooms.api import rooms, views
+from gamerooms.api import matches, rooms, views
 from gamerooms.api.parsers import PARSER_CLASSES
 
 urlpatterns = [
@@ -28,5 +28,11 @@ urlpatterns = [
     path("api/games/<str:name>/", views.GameDetailView.as_view(), name="gamerooms-game"),
     path("api/rooms/", rooms.RoomListView.as_view(), name="gamerooms-rooms"),
     path("api/rooms/<str:code>/", rooms.RoomDetailView.as_view(), name="gamerooms-room"),
+    path("api/matches/<str:match_id>/", matches.MatchDetailView.as_view(), name="gamerooms-match"),
+    path(
+        "api/matches/<str:match_id>/replay/",
+        matches.MatchReplayView.as_view(),
+        name="gamerooms-match-replay",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="gamerooms-schema"),
 ]

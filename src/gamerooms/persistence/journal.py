@@ -14,6 +14,7 @@ from django.utils import timezone
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.persistence.batching import DatabaseBatch
+from gamerooms.persistence.records import find_match, history_of
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
@@ -92,24 +93,8 @@ def _reseat(match_id: str, players: list[dict[str, Any]]) -> None:
 
 
 def _history(match_id: str) -> MatchHistory | None:
-    record = MatchRecord.objects.filter(id=match_id).first()
-    if record is None:
-        return None
-    actions = [
-        (seat, name, data)
-        for seat, name, data in record.actions.order_by("version").values_list(
-            "seat", "name", "data"
-        )
-    ]
-    return MatchHistory(
-        match_id=record.id,
-        game=record.game,
-        settings=record.settings,
-        players=record.players,
-        seed=record.seed,
-        actions=actions,
-        result=record.result if record.status == MatchRecord.Status.FINISHED else None,
-    )
+    record = find_match(match_id)
+    return None if record is None else history_of(record)
 
 
 class DatabaseJournal:

@@ -1,0 +1,76 @@
+"""REST views for match records: one match, and the replay of a finished one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gamerooms.api.throttles import ScopedThrottle
+from gamerooms.persistence.players import player_for_user
+from gamerooms.persistence.records import (
+    find_match,
+    history_of,
+    is_finished,
+    record_summary,
+    seat_held,
+)
+from gamerooms.rooms.replays import replay_steps
+from gamerooms.runtime import game_registry
+
+NOT_FINISHED = "match_not_finished"
+"""The code of a refused replay of a match still in play."""
+
+
+def _refusal(code: str, message: str, status_code: int) -> Response:
+    return Response({"code": code, "message": message}, status=status_code)
+
+
+def _missing(what: str) -> Response:
+    return _refusal("not_found", f"no {what}", status.HTTP_404_NOT_FOUND)
+
+
+class MatchLookup(APIView):
+    """Base of the views of one match record by id: throttled so ids cannot be guessed at speed."""
+
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "match_lookup"
+
+
+class MatchDetailView(MatchLookup):
+    """One match record: game, seats and players, settings, status, result, version, times."""
+
+    @extend_schema(responses={200: dict, 404: dict})
+    def get(self, request: Request, match_id: str) -> Response:
+        """The match record, or 404 `not_found`."""
+        record = find_match(match_id)
+        if record is None:
+            return _missing(f"match {match_id}")
+        return Response(record_summary(record))
+
+
+class MatchReplayView(MatchLookup):
+    """A finished match step by step, each step as the caller's seat saw it (the public view
+    for anyone who held no seat); 409 `match_not_finished` while it is still in play."""
+
+    @extend_schema(responses={200: dict, 404: dict, 409: dict})
+    def get(self, request: Request, match_id: str) -> Response:
+        """The record's summary, the caller's seat (`seat`), and every step."""
+        record = find_match(match_id)
+        games = game_registry()
+        if record is None:
+            return _missing(f"match {match_id}")
+        if record.game not in games:
+            return _missing(f"game named {record.game!r} on this server")
+        if not is_finished(record):
+            message = "a match can be replayed once it is finished"
+            return _refusal(NOT_FINISHED, message, status.HTTP_409_CONFLICT)
+        player = player_for_user(request.user)
+        seat = None if player is None else seat_held(record, player.id)
+        steps = replay_steps(games.get(record.game), history_of(record), seat)
+        body: dict[str, Any] = {**record_summary(record), "seat": seat, "steps": steps}
+        return Response(body)
