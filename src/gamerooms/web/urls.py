@@ -11,4 +11,5 @@ urlpatterns = [
     path("lobby/", views.lobby, name="lobby"),
     path("rooms/<str:code>/", views.room, name="room"),
     path("matches/<str:match_id>/", views.match, name="match"),
+    path("matches/<str:match_id>/replay/", views.replay, name="replay"),
 ]

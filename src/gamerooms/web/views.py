@@ -27,3 +27,8 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
 def match(request: HttpRequest, match_id: str) -> HttpResponse:
     """`/matches/<id>/`: play, watch the clock, chat, and see the result."""
     return render(request, "gamerooms/match.html", {"page": "match", "match_id": match_id})
+
+
+def replay(request: HttpRequest, match_id: str) -> HttpResponse:
+    """`/matches/<id>/replay/`: step through a finished match as your seat saw it."""
+    return render(request, "gamerooms/replay.html", {"page": "replay", "match_id": match_id})
