@@ -77,7 +77,6 @@ class Goofspiel(Game[Table]):
     min_players = 2
     max_players = 4
     default_players = 2
-    state_type = Table
     settings_type = GoofspielSettings
     bot_levels = ("random", "easy", "hard")
     hidden_information = True

@@ -27,7 +27,6 @@ class Counter(Game[Tally]):
     title = "Counter"
     min_players = 2
     max_players = 8
-    state_type = Tally
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Tally:
         """A zero count, seat 0 first."""

@@ -60,7 +60,6 @@ class TicTacToe(Game[Board]):
     title = "Tic-tac-toe"
     min_players = 2
     max_players = 2
-    state_type = Board
     bot_levels = ("random", "easy", "medium", "hard")
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Board:
@@ -68,9 +67,8 @@ class TicTacToe(Game[Board]):
         return Board(cells=[None] * 9)
 
     def turn(self, state: Board) -> list[int]:
-        """The seat to move: 0 after an even number of marks, else 1; none once over."""
-        if self.result(state) is not None:
-            return []
+        """The seat to move: 0 after an even number of marks, else 1 (the engine offers no
+        turn once there is a result)."""
         marks = sum(cell is not None for cell in state.cells)
         return [marks % 2]
 

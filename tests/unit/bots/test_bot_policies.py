@@ -136,7 +136,6 @@ class Solo(Game[Board]):
     title = "Solo"
     min_players = 2
     max_players = 2
-    state_type = Board
     bot_levels = ("random", "hard")
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Board:

@@ -47,7 +47,6 @@ class CoinCall(Game[Coin]):
     title = "Coin call"
     min_players = 2
     max_players = 2
-    state_type = Coin
     bot_levels = ("random", "easy", "medium", "hard")
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Coin:
@@ -104,7 +103,6 @@ class DoubleOrKeep(Game[Dice]):
     title = "Double or keep"
     min_players = 2
     max_players = 2
-    state_type = Dice
     bot_levels = ("random", "easy", "medium", "hard")
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Dice:

@@ -60,7 +60,6 @@ class HoleCard(Game[Hand]):
     title = "Hole card"
     min_players = 2
     max_players = 2
-    state_type = Hand
     bot_levels = ("random", "easy", "medium", "hard")
     hidden_information = True
 
@@ -214,7 +213,6 @@ class Showdown(Game[Hands]):
     title = "Showdown"
     min_players = 2
     max_players = 2
-    state_type = Hands
     bot_levels = ("random", "easy", "medium", "hard")
     hidden_information = True
 

@@ -55,7 +55,6 @@ class Dice(Game[Tally]):
     title = "Dice race"
     min_players = 2
     max_players = 4
-    state_type = Tally
     settings_type = DiceSettings
 
     def setup(self, settings: DiceSettings, seats: int, rng: SeededRandom) -> Tally:

@@ -60,7 +60,6 @@ class Relay(Game[Count]):
     title = "Relay"
     min_players = 2
     max_players = 4
-    state_type = Count
     bot_levels = ("random", "easy")
 
     def setup(self, settings: Settings, seats: int, rng: SeededRandom) -> Count:

@@ -49,7 +49,6 @@ class Blackjack(Game[Table]):
     title = "Blackjack"
     min_players = 1
     max_players = 7
-    state_type = Table
     settings_type = BlackjackSettings
     bot_levels = ("easy", "medium", "hard")
     hidden_information = True

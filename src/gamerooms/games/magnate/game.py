@@ -51,7 +51,6 @@ class Magnate(Game[MagnateState]):
     min_players = 2
     max_players = 6
     default_players = 4
-    state_type = MagnateState
     settings_type: ClassVar[type[Settings]] = MagnateSettings
     bot_levels = ("easy", "hard")
 
