@@ -341,7 +341,7 @@ async def test_leave_then_end(server: ServerProcess) -> None:
     final = await stay.client.request("match.end")
     assert final["type"] == "match.update" and final["status"] == "finished", final
     assert final["result"] == ABANDONED and final["version"] == 1
-    assert final["turn"] == {"seats": [], "deadline": None}
+    assert final["turn"] == {"seats": [], "deadline": None, "actions": []}
     again = await stay.client.request("match.replace_with_bot", seat=0)
     assert_error(again, "illegal_action", again["id"])
     late = await stay.client.request("match.action", action="place", data={"cell": 8})
