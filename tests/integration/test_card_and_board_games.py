@@ -42,6 +42,7 @@ from tests.integration.rooms_kit import (
     guest,
     open_lobby,
     queue_path,
+    ready_and_start,
     seated,
     tuned_server,
 )
@@ -218,18 +219,7 @@ async def start_room(
     _, clients = await seated(
         server, persons, game=game, max_players=max_players, settings=settings
     )
-    for client in clients:
-        await client.send("room.ready", ready=True)
-        for member in clients:
-            assert (await member.expect("room.ready"))["ready"] is True
-    started = await clients[0].request("room.start")
-    assert started["type"] == "match.started", started
-    for client in clients[1:]:
-        assert (await client.expect("match.started"))["match_id"] == started["match_id"]
-    for client in clients:
-        assert await client.closed() == 4001
-    match_id: str = started["match_id"]
-    return match_id, persons
+    return await ready_and_start(clients), persons
 
 
 async def from_queue(server: ServerProcess, game: str, persons: list[Guest], query: str) -> str:

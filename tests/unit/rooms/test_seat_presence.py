@@ -19,6 +19,17 @@ from tests.unit.rooms.services import (
 )
 
 
+def paused_for_timeout(proc: Process, seat: int) -> dict[str, object]:
+    """The match.paused frame of a seat whose grace ran out just now."""
+    return {
+        "type": "match.paused",
+        "seat": seat,
+        "reason": "timeout",
+        "options": ["replace_with_bot", "end"],
+        "decide_by": at(proc, DECIDE),
+    }
+
+
 @pytest.fixture
 def proc() -> Process:
     return process()
@@ -55,15 +66,7 @@ async def test_the_grace_running_out_pauses_the_match(proc: Process) -> None:
     heard.take()
     assert await advance(proc, GRACE - 1) == 0
     assert await advance(proc, 1) == 1
-    assert heard.take() == [
-        {
-            "type": "match.paused",
-            "seat": 1,
-            "reason": "timeout",
-            "options": ["replace_with_bot", "end"],
-            "decide_by": at(proc, DECIDE),
-        }
-    ]
+    assert heard.take() == [paused_for_timeout(proc, 1)]
     match = await proc.matches.get(match_id)
     assert match.status == PAUSED and match.pause is not None and match.pause.seat == 1
 
@@ -131,15 +134,7 @@ async def test_a_seat_nobody_ever_connects_to_pauses_after_the_grace(proc: Proce
     assert await advance(proc, GRACE - 1) == 0
     assert heard.frames() == []
     await advance(proc, 1)
-    assert heard.take() == [
-        {
-            "type": "match.paused",
-            "seat": 1,
-            "reason": "timeout",
-            "options": ["replace_with_bot", "end"],
-            "decide_by": at(proc, DECIDE),
-        }
-    ]
+    assert heard.take() == [paused_for_timeout(proc, 1)]
 
 
 async def test_arriving_in_time_cancels_the_arrival_grace_silently(proc: Process) -> None:
