@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,17 +93,27 @@ def room_card(page: Page, code: str) -> Locator:
 
 
 def create_room(
-    page: Page, name: str, game: str = "tictactoe", bots: int = 0, level: str | None = None
+    page: Page,
+    name: str,
+    game: str = "tictactoe",
+    bots: int = 0,
+    level: str | None = None,
+    seats: int | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> str:
     """Create a room from the lobby's form (opening it unless open); the room's code (the page is
-    then in the room)."""
+    then in the room). `settings` fills the fields generated from the game's settings schema."""
     if page.get_by_test_id("create-room-form").is_hidden():
         page.get_by_test_id("create-room-open").click()
     page.get_by_test_id("create-game").select_option(game)
     page.get_by_test_id("create-name").fill(name)
+    if seats is not None:
+        page.get_by_test_id("create-seats").select_option(str(seats))
     page.get_by_test_id("create-bots").select_option(str(bots))
     if level is not None:
         page.get_by_test_id("create-bot-level").select_option(level)
+    for setting, value in (settings or {}).items():
+        page.get_by_test_id(f"create-setting-{setting}").fill(value)
     page.get_by_test_id("create-submit").click()
     expect(page).to_have_url(re.compile(r"/rooms/[A-Z0-9]{6}/$"))
     expect(page.get_by_test_id("room-title")).to_have_text(name)
@@ -158,3 +170,47 @@ def play_until_finished(page: Page, max_moves: int = 9) -> None:
         page.locator('[data-testid="cell"]:not([disabled])').first.click()
         expect(view).not_to_have_attribute("data-version", version)
     raise AssertionError("the match did not finish")
+
+
+def start_alone(page: Page) -> None:
+    """In a room of one person (and bots): get ready and start the match."""
+    page.get_by_test_id("ready-button").click()
+    start = page.get_by_test_id("start-button")
+    expect(start).to_be_enabled()
+    start.click()
+    expect(match_view(page)).to_have_attribute("data-status", "active")
+
+
+MOVES = '[data-testid="game-view"] [data-action]:not([disabled])'
+"""The moves the player may make right now."""
+
+A_MOVE_OR_OVER = """() => {
+  const view = document.querySelector('[data-testid="match-view"]');
+  const game = document.querySelector('[data-testid="game-view"]');
+  return view.dataset.status === 'finished'
+    || (view.dataset.status === 'active' && view.dataset.myTurn === 'true' && !game.dataset.pending
+        && document.querySelector(MOVES) !== null);
+}""".replace("MOVES", json.dumps(MOVES))
+"""True once the player may make a move (and none is on its way), or the match is over."""
+
+
+def play_by_clicks(page: Page, prefer: Sequence[str] = (), max_moves: int = 300) -> list[str]:
+    """Click an enabled move whenever there is one (the first of `prefer`, by data-action, that is
+    enabled, else the first enabled), until the match is over; the moves made, by name."""
+    view = match_view(page)
+    made: list[str] = []
+    for _ in range(max_moves):
+        page.wait_for_function(A_MOVE_OR_OVER, timeout=TIMEOUT_MS)
+        if view.get_attribute("data-status") == "finished":
+            return made
+        version = view.get_attribute("data-version") or ""
+        target = page.locator(MOVES).first
+        for name in prefer:
+            wanted = page.locator(f'{MOVES}[data-action="{name}"]')
+            if wanted.count():
+                target = wanted.first
+                break
+        made.append(target.get_attribute("data-action") or "")
+        target.click()
+        expect(view).not_to_have_attribute("data-version", version)
+    raise AssertionError(f"the match did not finish in {max_moves} moves")
