@@ -1,4 +1,5 @@
-"""The `gamerooms` command: `serve` runs the server; `match` creates a match between players."""
+"""The `gamerooms` command: `serve` runs the server; `match` creates a match between players;
+`createsuperuser` creates an account for the Django admin."""
 
 from __future__ import annotations
 
@@ -95,6 +96,15 @@ def create_match(data: str | None, game: str, player_ids: list[str], seed: int |
     return asyncio.run(create())
 
 
+def create_superuser(data: str | None, arguments: list[str]) -> None:
+    """Migrate the database, then run Django's `createsuperuser` with these arguments."""
+    _setup_django(data)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createsuperuser", *arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `gamerooms` command."""
     parser = argparse.ArgumentParser(prog="gamerooms", description="A multiplayer game server.")
@@ -109,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--players", required=True, help="comma-separated player ids, by seat")
     match.add_argument("--seed", type=int, default=None)
     match.add_argument("--data", default=None)
+    superuser = commands.add_parser(
+        "createsuperuser",
+        help="create an admin account; other arguments go to Django's createsuperuser",
+    )
+    superuser.add_argument("--data", default=None)
     bot = commands.add_parser("bot", help="play on a server as a bot, over the public protocol")
     bot.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
     bot.add_argument("--game", required=True)
@@ -121,8 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
-    if args.command == "serve":
+    args, rest = build_parser().parse_known_args(argv)
+    if rest and args.command != "createsuperuser":
+        build_parser().error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "createsuperuser":
+        create_superuser(args.data, rest)
+    elif args.command == "serve":
         serve(args.host, args.port, args.data, args.log_level)
     elif args.command == "bot":
         import asyncio
