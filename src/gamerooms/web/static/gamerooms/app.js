@@ -8,6 +8,7 @@
 import "./renderers/generic.js";
 import "./renderers/tictactoe.js";
 import "./renderers/blackjack.js";
+import "./renderers/magnate.js";
 import { landingPage } from "./pages/landing.js";
 import { lobbyPage } from "./pages/lobby.js";
 import { matchPage } from "./pages/match.js";
