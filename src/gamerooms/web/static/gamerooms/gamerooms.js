@@ -42,7 +42,10 @@
  * @typedef {{player: Player, ready: boolean, joined_at: string}} RoomSeat
  * @typedef {Omit<RoomSummary, "players"> & {players: RoomSeat[], owner_id: string,
  *   match_id?: string|null}} RoomState
- * @typedef {{seats: number[], deadline: string|null}} Turn
+ * @typedef {{name: string, data: object, schema?: object}} LegalAction  a move ready to send as
+ *   is (`schema`: any data valid under this JSON Schema is legal too; `data` is an example)
+ * @typedef {{seats: number[], deadline: string|null, actions?: LegalAction[]}} Turn  `actions`:
+ *   your seat's legal moves now (`[]` when not in turn; absent for spectators)
  * @typedef {{winners: number[], scores: object|null, reason: string}} Result
  * @typedef {{seat: number, player: Player, connected: boolean}} MatchSeat
  * @typedef {"active"|"paused"|"finished"} MatchStatus
@@ -1182,6 +1185,7 @@ export class GameroomsClient extends Emitter {
         if (snapshot) {
           snapshot.status = "active";
           snapshot.pause = null;
+          if (frame.turn) snapshot.turn = frame.turn;
           delete snapshot.away[frame.seat];
           const seat = snapshot.players.find((entry) => entry.seat === frame.seat);
           if (seat) Object.assign(seat, { player: frame.player, connected: true });
