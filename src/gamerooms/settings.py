@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "gamerooms",
     "gamerooms.web",
@@ -143,7 +144,14 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=30),
 }
 
-SPECTACULAR_SETTINGS = {"TITLE": "gamerooms API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gamerooms API",
+    "VERSION": "1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+"""Swagger UI and Redoc come from drf-spectacular-sidecar's static files: no CDN."""
 
 _SECONDS_FROM_ENV = (
     "DRAFT_SECONDS",
