@@ -3,8 +3,8 @@
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_REDIS_PREFIX,
 GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
 games), GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
-cookie-authenticated sockets and CSRF), GAMEROOMS_<X>_SECONDS for the timing knobs named in
-`_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in `_LIMITS_FROM_ENV` (see
+cookie-authenticated sockets, CSRF and CORS on the REST API), GAMEROOMS_<X>_SECONDS for the
+timing knobs named in `_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in `_LIMITS_FROM_ENV` (see
 gamerooms.conf).
 """
 
@@ -53,12 +53,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "corsheaders",
     "gamerooms",
     "gamerooms.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +109,11 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 """GAMEROOMS_ALLOWED_ORIGINS: trusted by REST's CSRF check and by cookie-authenticated sockets."""
+
+CORS_ALLOWED_ORIGINS = CSRF_TRUSTED_ORIGINS
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_CREDENTIALS = True
+"""The same origins get CORS headers on the REST API (with cookies: they are trusted already)."""
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CHANNEL_LAYERS = (
