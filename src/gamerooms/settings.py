@@ -4,8 +4,8 @@ Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_RE
 GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
 games), GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
 cookie-authenticated sockets, CSRF and CORS on the REST API), GAMEROOMS_<X>_SECONDS for the
-timing knobs named in `_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in `_LIMITS_FROM_ENV` (see
-gamerooms.conf).
+timing knobs named in `_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in
+`_LIMITS_FROM_ENV` (see gamerooms.conf).
 """
 
 from __future__ import annotations
