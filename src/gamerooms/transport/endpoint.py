@@ -1,16 +1,59 @@
-"""Base of every WebSocket endpoint: accept, authenticate, then serve an authenticated player."""
+"""Base of every WebSocket endpoint: accept, authenticate, serve, and one loop that dispatches
+each client message to its handler and answers refusals."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
+from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol.codes import CloseCode, ErrorCode
+from gamerooms.protocol.messages import ClientMessage, RequestId
+from gamerooms.rooms.attempts import RateLimited
+from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.runtime import Runtime, current_runtime
 from gamerooms.transport.auth import authenticate, has_token, origin_allowed
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.socket import WebSocket
 from gamerooms.transport.types import RAW_SEND, Receive, Scope, Send
+
+Handler = Callable[[Any], Awaitable[None]]
+"""Handles one client message of the type it is registered for."""
+
+Handlers = Mapping[type, Handler]
+"""An endpoint's table from message type to handler; other types are answered `unknown_type`."""
+
+
+def refusal_close(refusal: Refusal) -> CloseCode:
+    """The close after a refusal that ends a socket: no such room or match 4004, too many
+    attempts 4008, else 4003."""
+    if isinstance(refusal, NotFound):
+        return CloseCode.NOT_FOUND
+    if isinstance(refusal, RateLimited):
+        return CloseCode.POLICY
+    return CloseCode.FORBIDDEN
+
+
+async def refuse(socket: WebSocket, refusal: Refusal, request_id: RequestId = None) -> None:
+    """Answer a refusal that ends the socket (echoing `request_id`), then close it."""
+    await socket.refuse(refusal.code, refusal.message, refusal_close(refusal), request_id)
+
+
+async def dispatch(
+    socket: WebSocket, messages: AsyncIterator[ClientMessage], handlers: Handlers
+) -> None:
+    """Hand each message to its type's handler until the socket closes; a refusal or game error
+    is answered to the sender with the message's `id`, and the socket stays open."""
+    async for message in messages:
+        handler = handlers.get(type(message))
+        try:
+            if handler is None:
+                await socket.reject(message)
+            else:
+                await handler(message)
+        except (GameError, Refusal) as exc:
+            await socket.send_error(exc.code, exc.message, message.id)
 
 
 class Endpoint:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol import frames
 from gamerooms.protocol.messages import (
-    ClientMessage,
     LobbyFilter,
     RoomCreate,
     RoomDraftCancel,
     RoomDrafting,
 )
 from gamerooms.rooms.announcement import Announcement
-from gamerooms.rooms.errors import Refusal
 from gamerooms.rooms.lobby import ADDED, LOBBY_TOPIC, REMOVED, UPDATED
 from gamerooms.rooms.lobby import LobbyFilter as Wanted
 from gamerooms.runtime import Runtime
-from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch
 from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
 
@@ -73,45 +70,62 @@ class LobbyEndpoint(Endpoint):
             for pending_id, by in await runtime.lobby.drafts():
                 await socket.send_text(frames.lobby_room_pending(pending_id, by))
             await lobby.release()
-            async for message in socket.messages():
-                try:
-                    await self._handle(message, lobby, player, runtime)
-                except (GameError, Refusal) as exc:
-                    await socket.send_error(exc.code, exc.message, message.id)
+            requests = LobbyRequests(lobby, player, runtime)
+            await dispatch(socket, socket.messages(), requests.table())
         finally:
             if lobby.pending_id is not None:
                 await runtime.lobby.end_draft(lobby.pending_id)
             await runtime.fanout.detach(LOBBY_TOPIC, lobby)
 
-    async def _handle(
-        self, message: ClientMessage, lobby: LobbySocket, player: Player, runtime: Runtime
-    ) -> None:
-        if isinstance(message, LobbyFilter):
-            lobby.wanted = Wanted(message.game, message.only_open)
-            await lobby.send_rooms(await runtime.lobby.rooms(lobby.wanted), message.id)
-        elif isinstance(message, RoomDrafting):
-            if lobby.pending_id is None or not await runtime.lobby.draft_pending(lobby.pending_id):
-                lobby.pending_id = await runtime.lobby.start_draft(player.to_wire())
-        elif isinstance(message, RoomDraftCancel):
-            await self._end_draft(lobby, runtime)
-        elif isinstance(message, RoomCreate):
-            room = await runtime.rooms.prepare(
-                player.to_wire(),
-                message.name,
-                message.game,
-                message.max_players,
-                message.private,
-                message.password,
-                dict(message.settings),
-            )
-            await self._end_draft(lobby, runtime)
-            await runtime.rooms.open(room)
-            await lobby.socket.send_text(frames.room_created(room.summary(), message.id))
-        else:
-            await lobby.socket.reject(message)
 
-    @staticmethod
-    async def _end_draft(lobby: LobbySocket, runtime: Runtime) -> None:
-        if lobby.pending_id is not None:
-            pending_id, lobby.pending_id = lobby.pending_id, None
-            await runtime.lobby.end_draft(pending_id)
+class LobbyRequests:
+    """The requests a lobby socket takes, for one player."""
+
+    def __init__(self, lobby: LobbySocket, player: Player, runtime: Runtime) -> None:
+        self.lobby = lobby
+        self.player = player
+        self.runtime = runtime
+
+    def table(self) -> Handlers:
+        """Each lobby message type and its handler."""
+        return {
+            LobbyFilter: self.filter,
+            RoomDrafting: self.drafting,
+            RoomDraftCancel: self.draft_cancel,
+            RoomCreate: self.create,
+        }
+
+    async def filter(self, message: LobbyFilter) -> None:
+        """Change what the list shows and send it afresh."""
+        self.lobby.wanted = Wanted(message.game, message.only_open)
+        await self.lobby.send_rooms(await self.runtime.lobby.rooms(self.lobby.wanted), message.id)
+
+    async def drafting(self, message: RoomDrafting) -> None:
+        """Announce a draft, unless this socket's is still pending."""
+        lobby, rooms = self.lobby, self.runtime.lobby
+        if lobby.pending_id is None or not await rooms.draft_pending(lobby.pending_id):
+            lobby.pending_id = await rooms.start_draft(self.player.to_wire())
+
+    async def draft_cancel(self, message: RoomDraftCancel) -> None:
+        """End this socket's draft."""
+        await self._end_draft()
+
+    async def create(self, message: RoomCreate) -> None:
+        """Create a room, end the draft, list the room, and answer `room.created`."""
+        room = await self.runtime.rooms.prepare(
+            self.player.to_wire(),
+            message.name,
+            message.game,
+            message.max_players,
+            message.private,
+            message.password,
+            dict(message.settings),
+        )
+        await self._end_draft()
+        await self.runtime.rooms.open(room)
+        await self.lobby.socket.send_text(frames.room_created(room.summary(), message.id))
+
+    async def _end_draft(self) -> None:
+        if self.lobby.pending_id is not None:
+            pending_id, self.lobby.pending_id = self.lobby.pending_id, None
+            await self.runtime.lobby.end_draft(pending_id)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol import frames
-from gamerooms.protocol.codes import CloseCode, ErrorCode
+from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.messages import (
     ClientMessage,
     MatchAction,
@@ -17,12 +16,13 @@ from gamerooms.protocol.messages import (
     MatchReplaceWithBot,
 )
 from gamerooms.rooms.announcement import PUBLIC, Announcement
-from gamerooms.rooms.errors import NotAuthorized, NotFound, Refusal
+from gamerooms.rooms.errors import NotAuthorized, Refusal
+from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.ports import match_topic
 from gamerooms.rooms.rendering import Reply, state_frame
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
-from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch, refuse
 from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
 
@@ -52,6 +52,9 @@ class MatchSocket(SocketRecipient):
 GONE = {CloseCode.LEFT, CloseCode.REPLACED}
 """Closes after which a seat needs no reconnection grace."""
 
+SEATED_ONLY = (MatchAction, MatchReplaceWithBot, MatchEnd)
+"""The requests only a seat may make."""
+
 
 class MatchEndpoint(Endpoint):
     """Serves one seat of a match, or a spectator (`?spectate=1`, if the match allows)."""
@@ -63,14 +66,9 @@ class MatchEndpoint(Endpoint):
         match_id = params["match_id"]
         try:
             match = await runtime.matches.get(match_id)
-        except NotFound as exc:
-            await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
-            return
-        seat = match.seat_of(player.id)
-        spectating = query_params(socket.scope).get("spectate") in ("1", "true")
-        if seat is None and not (spectating and match.options.spectators):
-            refusal = "you are not seated in this match"
-            await socket.refuse(ErrorCode.NOT_AUTHORIZED, refusal, CloseCode.FORBIDDEN)
+            seat = _seat_for(match, player, socket)
+        except Refusal as exc:
+            await refuse(socket, exc)
             return
         watcher = MatchSocket(socket, seat)
         await runtime.fanout.attach(match_topic(match_id), watcher)
@@ -81,8 +79,12 @@ class MatchEndpoint(Endpoint):
                 watcher.generation = await runtime.matches.next_claim(match_id, seat)
                 await runtime.matches.claim_seat(match_id, seat, watcher.token, watcher.generation)
             await self._send_state(watcher, runtime, match_id)
-            async for message in socket.messages():
-                await self._handle(message, watcher, player, runtime, match_id)
+            requests = (
+                WatcherRequests(watcher, player, runtime, match_id)
+                if seat is None
+                else SeatRequests(watcher, player, runtime, match_id, seat)
+            )
+            await dispatch(socket, socket.messages(), requests.table())
         finally:
             if seat is not None:
                 gone = socket.close_code in GONE
@@ -99,50 +101,92 @@ class MatchEndpoint(Endpoint):
             paused = frames.match_paused(pause.seat, pause.reason, frames.iso(pause.decide_by))
             await watcher.socket.send_text(paused)
 
-    async def _handle(
-        self,
-        message: ClientMessage,
-        watcher: MatchSocket,
-        player: Player,
-        runtime: Runtime,
-        match_id: str,
-    ) -> None:
-        socket, seat = watcher.socket, watcher.seat
-        reply = Reply(watcher.token, message.id)
-        try:
-            if isinstance(message, MatchChat):
-                await runtime.matches.chat(match_id, player.to_wire(), message.text, reply)
-            elif isinstance(message, MatchLeave):
-                await self._leave(watcher, runtime, match_id)
-            elif seat is None and isinstance(message, SEATED_ONLY):
-                raise NotAuthorized("spectators can only chat")
-            elif isinstance(message, MatchAction) and seat is not None:
-                await runtime.matches.act(
-                    match_id, seat, message.action, message.data, message.version, reply
-                )
-            elif isinstance(message, MatchReplaceWithBot):
-                await runtime.pauses.replace_with_bot(match_id, message.seat, seat, reply)
-            elif isinstance(message, MatchEnd) and seat is not None:
-                await runtime.pauses.end(match_id, seat, reply)
-            else:
-                await socket.reject(message)
-        except (GameError, Refusal) as exc:
-            await socket.send_error(exc.code, exc.message, message.id)
 
-    async def _leave(self, watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
+def _seat_for(match: LiveMatch, player: Player, socket: WebSocket) -> int | None:
+    """The player's seat, or None for a spectator; NotAuthorized unless seated or spectating
+    (`?spectate=1`) a match that allows it."""
+    seat = match.seat_of(player.id)
+    spectating = query_params(socket.scope).get("spectate") in ("1", "true")
+    if seat is None and not (spectating and match.options.spectators):
+        raise NotAuthorized("you are not seated in this match")
+    return seat
+
+
+class WatcherRequests:
+    """The requests a spectator's socket takes: chat and leave; a seat's requests are refused."""
+
+    def __init__(
+        self, watcher: MatchSocket, player: Player, runtime: Runtime, match_id: str
+    ) -> None:
+        self.watcher = watcher
+        self.player = player
+        self.runtime = runtime
+        self.match_id = match_id
+
+    def table(self) -> Handlers:
+        """Each match message type and its handler."""
+        refused: Handlers = {kind: self.spectating for kind in SEATED_ONLY}
+        return {MatchChat: self.chat, MatchLeave: self.leave, **refused}
+
+    async def chat(self, message: MatchChat) -> None:
+        """Send a chat line to everyone in the match."""
+        sender = self.player.to_wire()
+        await self.runtime.matches.chat(self.match_id, sender, message.text, self._reply(message))
+
+    async def leave(self, message: MatchLeave) -> None:
+        """Close 4000."""
+        await self.watcher.socket.close(CloseCode.LEFT)
+
+    async def spectating(self, message: ClientMessage) -> None:
+        """Refuse a seat's request."""
+        raise NotAuthorized("spectators can only chat")
+
+    def _reply(self, message: ClientMessage) -> Reply:
+        return Reply(self.watcher.token, message.id)
+
+
+class SeatRequests(WatcherRequests):
+    """The requests a seat's socket takes: chat, act, answer a pause, leave."""
+
+    def __init__(
+        self, watcher: MatchSocket, player: Player, runtime: Runtime, match_id: str, seat: int
+    ) -> None:
+        super().__init__(watcher, player, runtime, match_id)
+        self.seat = seat
+
+    def table(self) -> Handlers:
+        """Each match message type and its handler."""
+        return {
+            **super().table(),
+            MatchAction: self.act,
+            MatchReplaceWithBot: self.replace_with_bot,
+            MatchEnd: self.end,
+        }
+
+    async def act(self, message: MatchAction) -> None:
+        """Play an action for this seat."""
+        reply = self._reply(message)
+        await self.runtime.matches.act(
+            self.match_id, self.seat, message.action, message.data, message.version, reply
+        )
+
+    async def replace_with_bot(self, message: MatchReplaceWithBot) -> None:
+        """Answer a pause: a bot takes the lost seat."""
+        reply = self._reply(message)
+        await self.runtime.pauses.replace_with_bot(self.match_id, message.seat, self.seat, reply)
+
+    async def end(self, message: MatchEnd) -> None:
+        """Answer a pause: end the match."""
+        await self.runtime.pauses.end(self.match_id, self.seat, self._reply(message))
+
+    async def leave(self, message: MatchLeave) -> None:
         """The leaver gets its final view, then 4000 once the match has paused (or ended), so a
         player who comes straight back finds the match as the others do."""
-        seat = watcher.seat
-        if seat is None:
-            await watcher.socket.close(CloseCode.LEFT)
-            return
+        runtime, match_id = self.runtime, self.match_id
         match = await runtime.matches.get(match_id)
         connected = await runtime.matches.connected_seats(match_id)
-        await watcher.socket.send_text(state_frame(match, seat, connected))
-        await runtime.fanout.detach(match_topic(match_id), watcher)
+        await self.watcher.socket.send_text(state_frame(match, self.seat, connected))
+        await runtime.fanout.detach(match_topic(match_id), self.watcher)
         if not match.finished:
-            await runtime.pauses.lose_seat(match_id, seat, "left")
-        await watcher.socket.close(CloseCode.LEFT)
-
-
-SEATED_ONLY = (MatchAction, MatchReplaceWithBot, MatchEnd)
+            await runtime.pauses.lose_seat(match_id, self.seat, "left")
+        await self.watcher.socket.close(CloseCode.LEFT)

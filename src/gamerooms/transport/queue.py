@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol import frames
-from gamerooms.protocol.codes import CloseCode, ErrorCode
-from gamerooms.protocol.messages import ClientMessage, QueueCancel, QueueJoin, RequestId
-from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.protocol.codes import CloseCode
+from gamerooms.protocol.messages import QueueCancel, QueueJoin, RequestId
+from gamerooms.rooms.errors import Refusal
 from gamerooms.rooms.queue import queue_topic
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
-from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch, refuse
 from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
 
@@ -42,20 +41,13 @@ class QueueEndpoint(Endpoint):
         asked = query_params(socket.scope).get("players")
         try:
             size = runtime.queue.size_for(game, _asked_size(asked))
-        except NotFound as exc:
-            await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
-            return
         except Refusal as exc:
-            await socket.refuse(exc.code, exc.message, CloseCode.FORBIDDEN)
+            await refuse(socket, exc)
             return
         place = QueuePlace(runtime, SocketRecipient(socket, player.id), game, size, player)
         await place.enter(None)
         try:
-            async for message in socket.messages():
-                try:
-                    await place.handle(message)
-                except (GameError, Refusal) as exc:
-                    await socket.send_error(exc.code, exc.message, message.id)
+            await dispatch(socket, socket.messages(), place.table())
         finally:
             await place.close()
 
@@ -84,23 +76,26 @@ class QueuePlace:
             await self.waiter.socket.send_text(waiting)
         await self.waiter.release()
 
-    async def handle(self, message: ClientMessage) -> None:
-        """queue.join (maybe another size) or queue.cancel."""
-        socket = self.waiter.socket
-        if isinstance(message, QueueCancel):
-            if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
-                await socket.close(CloseCode.LEFT)
-        elif not isinstance(message, QueueJoin):
-            await socket.reject(message)
-        elif message.players in (None, self.size):
+    def table(self) -> Handlers:
+        """Each queue message type and its handler."""
+        return {QueueJoin: self.join, QueueCancel: self.cancel}
+
+    async def join(self, message: QueueJoin) -> None:
+        """Report the count, or move to the queue of another match size."""
+        if message.players in (None, self.size):
             queued = await self.runtime.queue.queued(self.game, self.size)
-            await socket.send_text(frames.queue_waiting(queued, self.size, message.id))
-        else:
-            size = self.runtime.queue.size_for(self.game, message.players)
-            if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
-                await self._stop_listening()
-                self.size = size
-                await self.enter(message.id)
+            await self.waiter.socket.send_text(frames.queue_waiting(queued, self.size, message.id))
+            return
+        size = self.runtime.queue.size_for(self.game, message.players)
+        if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
+            await self._stop_listening()
+            self.size = size
+            await self.enter(message.id)
+
+    async def cancel(self, message: QueueCancel) -> None:
+        """Leave the queue and close 4000, unless already matched."""
+        if await self.runtime.queue.cancel(self.game, self.size, self.player.id):
+            await self.waiter.socket.close(CloseCode.LEFT)
 
     async def close(self) -> None:
         """Leave the queue unless matched or replaced; stop listening."""

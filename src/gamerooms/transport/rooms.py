@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-from gamerooms.engine import GameError
 from gamerooms.models import Player
 from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.messages import (
@@ -18,27 +18,17 @@ from gamerooms.protocol.messages import (
     RoomStart,
 )
 from gamerooms.rooms.announcement import Announcement
-from gamerooms.rooms.attempts import RateLimited
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.rooms import AlreadyJoined, presence_key, room_topic
 from gamerooms.rooms.secrets import normalize_code
 from gamerooms.runtime import Runtime
-from gamerooms.transport.endpoint import Endpoint
+from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch, refuse
 from gamerooms.transport.recipient import SocketRecipient
 from gamerooms.transport.socket import WebSocket
 
 HANDED_OVER = {CloseCode.LEFT, CloseCode.MOVED, CloseCode.REPLACED, CloseCode.KICKED}
 """Closes after which the seat needs no grace period."""
-
-
-def _join_refused_close(refusal: Refusal) -> CloseCode:
-    """The close after a refused `room.join`: no room 4004, too many attempts 4008, else 4003."""
-    if isinstance(refusal, NotFound):
-        return CloseCode.NOT_FOUND
-    if isinstance(refusal, RateLimited):
-        return CloseCode.POLICY
-    return CloseCode.FORBIDDEN
 
 
 class RoomMember(SocketRecipient):
@@ -74,7 +64,7 @@ class RoomEndpoint(Endpoint):
         try:
             await runtime.rooms.get(code)
         except NotFound as exc:
-            await socket.refuse(ErrorCode.NOT_FOUND, exc.message, CloseCode.NOT_FOUND)
+            await refuse(socket, exc)
             return
         messages = socket.messages()
         join = await self._first_join(socket, messages)
@@ -86,12 +76,8 @@ class RoomEndpoint(Endpoint):
         try:
             if not await self._join(socket, runtime, code, player, join, member.token):
                 return
-            async for message in messages:
-                reply = Reply(member.token, message.id)
-                try:
-                    await self._handle(message, socket, code, player, runtime, reply)
-                except (GameError, Refusal) as exc:
-                    await socket.send_error(exc.code, exc.message, message.id)
+            requests = RoomRequests(runtime, code, player, member.token)
+            await dispatch(socket, messages, requests.table())
         finally:
             left = await runtime.store.adjust_presence(presence_key(code), player.id, -1)
             await runtime.fanout.detach(room_topic(code), member)
@@ -111,12 +97,15 @@ class RoomEndpoint(Endpoint):
         try:
             await runtime.rooms.join(code, player.to_wire(), join.password, Reply(token, join.id))
         except Refusal as exc:
-            await socket.refuse(exc.code, exc.message, _join_refused_close(exc), join.id)
+            await refuse(socket, exc, join.id)
             return False
         return True
 
     @staticmethod
-    async def _first_join(socket: WebSocket, messages: Any) -> RoomJoin | None:
+    async def _first_join(
+        socket: WebSocket, messages: AsyncIterator[ClientMessage]
+    ) -> RoomJoin | None:
+        """The socket's first room.join; every frame before it is answered `bad_message`."""
         async for message in messages:
             if isinstance(message, RoomJoin):
                 return message
@@ -124,30 +113,58 @@ class RoomEndpoint(Endpoint):
             await socket.send_error(ErrorCode.BAD_MESSAGE, text, message.id)
         return None
 
-    @staticmethod
-    async def _handle(
-        message: ClientMessage,
-        socket: WebSocket,
-        code: str,
-        player: Player,
-        runtime: Runtime,
-        reply: Reply,
-    ) -> None:
-        rooms = runtime.rooms
-        if isinstance(message, RoomReady):
-            await rooms.ready(code, player.id, message.ready, reply)
-        elif isinstance(message, RoomSettings):
-            settings = None if message.settings is None else dict(message.settings)
-            await rooms.configure(code, player.id, message.max_players, settings, reply)
-        elif isinstance(message, RoomChat):
-            await rooms.chat(code, player.to_wire(), message.text, reply)
-        elif isinstance(message, RoomKick):
-            await rooms.kick(code, player.id, message.player_id, reply)
-        elif isinstance(message, RoomLeave):
-            await rooms.leave(code, player.id)
-        elif isinstance(message, RoomStart):
-            await rooms.start(code, player.id, reply)
-        elif isinstance(message, RoomJoin):
-            raise AlreadyJoined("this socket has already joined the room")
-        else:
-            await socket.reject(message)
+
+class RoomRequests:
+    """The requests a seated player's room socket takes."""
+
+    def __init__(self, runtime: Runtime, code: str, player: Player, token: str) -> None:
+        self.rooms = runtime.rooms
+        self.code = code
+        self.player = player
+        self.token = token
+
+    def table(self) -> Handlers:
+        """Each room message type and its handler."""
+        return {
+            RoomReady: self.ready,
+            RoomSettings: self.settings,
+            RoomChat: self.chat,
+            RoomKick: self.kick,
+            RoomLeave: self.leave,
+            RoomStart: self.start,
+            RoomJoin: self.join,
+        }
+
+    async def ready(self, message: RoomReady) -> None:
+        """Set the player's readiness."""
+        await self.rooms.ready(self.code, self.player.id, message.ready, self._reply(message))
+
+    async def settings(self, message: RoomSettings) -> None:
+        """Change the room's size or settings (the owner only)."""
+        settings = None if message.settings is None else dict(message.settings)
+        reply = self._reply(message)
+        await self.rooms.configure(self.code, self.player.id, message.max_players, settings, reply)
+
+    async def chat(self, message: RoomChat) -> None:
+        """Send a chat line to the room."""
+        await self.rooms.chat(self.code, self.player.to_wire(), message.text, self._reply(message))
+
+    async def kick(self, message: RoomKick) -> None:
+        """Remove another player (the owner only)."""
+        reply = self._reply(message)
+        await self.rooms.kick(self.code, self.player.id, message.player_id, reply)
+
+    async def leave(self, message: RoomLeave) -> None:
+        """Give up the seat."""
+        await self.rooms.leave(self.code, self.player.id)
+
+    async def start(self, message: RoomStart) -> None:
+        """Start the match (the owner only)."""
+        await self.rooms.start(self.code, self.player.id, self._reply(message))
+
+    async def join(self, message: RoomJoin) -> None:
+        """Refuse a second room.join."""
+        raise AlreadyJoined("this socket has already joined the room")
+
+    def _reply(self, message: ClientMessage) -> Reply:
+        return Reply(self.token, message.id)
