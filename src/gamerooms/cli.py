@@ -1,5 +1,5 @@
 """The `gamerooms` command: `serve` runs the server; `match` creates a match between players;
-`createsuperuser` creates an account for the Django admin."""
+`createsuperuser` creates an account for the Django admin; `prune-guests` removes unused guests."""
 
 from __future__ import annotations
 
@@ -105,6 +105,15 @@ def create_superuser(data: str | None, arguments: list[str]) -> None:
     call_command("createsuperuser", *arguments)
 
 
+def prune(data: str | None, days: float) -> None:
+    """Migrate the database, then remove guests unused for `days` days (see prune_guests)."""
+    _setup_django(data)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("prune_guests", days=days)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `gamerooms` command."""
     parser = argparse.ArgumentParser(prog="gamerooms", description="A multiplayer game server.")
@@ -124,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="create an admin account; other arguments go to Django's createsuperuser",
     )
     superuser.add_argument("--data", default=None)
+    pruning = commands.add_parser(
+        "prune-guests", help="remove guests unused for N days (match records kept, anonymized)"
+    )
+    pruning.add_argument("--days", type=float, required=True)
+    pruning.add_argument("--data", default=None)
     bot = commands.add_parser("bot", help="play on a server as a bot, over the public protocol")
     bot.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
     bot.add_argument("--game", required=True)
@@ -141,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         build_parser().error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "createsuperuser":
         create_superuser(args.data, rest)
+    elif args.command == "prune-guests":
+        prune(args.data, args.days)
     elif args.command == "serve":
         serve(args.host, args.port, args.data, args.log_level)
     elif args.command == "bot":
