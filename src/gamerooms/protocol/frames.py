@@ -221,6 +221,8 @@ def match_paused(seat: int, reason: PauseReason, decide_by: str) -> str:
     )
 
 
-def match_resumed(seat: int, player: JSONObject, request_id: RequestId = None) -> str:
-    """`match.resumed`: bot `player` now plays `seat`."""
-    return frame("match.resumed", request_id, seat=seat, player=player)
+def match_resumed(
+    seat: int, player: JSONObject, turn: JSONObject, request_id: RequestId = None
+) -> str:
+    """`match.resumed`: bot `player` now plays `seat`; `turn` is the receiver's Turn."""
+    return frame("match.resumed", request_id, seat=seat, player=player, turn=turn)

@@ -22,7 +22,7 @@ from gamerooms.engine import (
     start_match,
 )
 from gamerooms.protocol.codes import CloseCode
-from gamerooms.protocol.frames import frame, iso
+from gamerooms.protocol.frames import iso, match_chat
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.errors import MatchPaused, NotFound
 from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, MatchOptions, decode_live
@@ -207,8 +207,8 @@ class MatchService:
         self, match_id: str, sender: dict[str, Any], text: str, reply: Reply | None = None
     ) -> None:
         """Send a chat line to everyone in the match."""
-        fields: dict[str, Any] = {"from": sender, "text": text, "at": iso(self._clock.now())}
-        announcement = Announcement(frames={EVERYONE: frame("match.chat", **fields)})
+        line = match_chat(sender, text, iso(self._clock.now()))
+        announcement = Announcement(frames={EVERYONE: line})
         if reply is not None:
             announcement.reply_to, announcement.request_id = reply.token, reply.request_id
         await self.announce(match_id, announcement)

@@ -124,8 +124,11 @@ class Pauses:
         players[seat] = player
         after = match.changed(players=players, status=ACTIVE, pause=None).with_timeouts(seat, 0)
         after = after.changed(deadline=after.next_deadline(self._matches.clock.now()))
-        fields = {"seat": seat, "player": player}
-        resumed = Announcement(frames=seat_frames(after, "match.resumed", fields, False))
+
+        def build(state: Any, turn: dict[str, Any]) -> str:
+            return frames.match_resumed(seat, player, turn)
+
+        resumed = Announcement(frames=seat_frames(after, build, with_state=False))
         if reply is not None:
             resumed.reply_to, resumed.request_id = reply.token, reply.request_id
         if not after.lost:

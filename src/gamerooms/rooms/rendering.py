@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
 from gamerooms.engine import Applied, offered_actions
-from gamerooms.protocol.frames import frame, iso
+from gamerooms.protocol.frames import MatchStatus, iso, match_state, match_update
 from gamerooms.rooms.announcement import EVERYONE, PUBLIC, Announcement
 from gamerooms.rooms.live import ACTIVE, LiveMatch
+
+SeatFrame = Callable[[Any, dict[str, Any]], str]
+"""Builds one seat's frame from its view (`state`) and its Turn."""
 
 
 def turn_for(match: LiveMatch, seat: int | None) -> dict[str, Any]:
@@ -30,20 +34,13 @@ def actions_for(match: LiveMatch, seat: int) -> list[dict[str, Any]]:
     return [action.to_wire() for action in offered_actions(match.game, match.core, seat)]
 
 
-def seat_frames(
-    match: LiveMatch, type_: str, fields: dict[str, Any], with_state: bool
-) -> dict[str, str]:
-    """One frame of `type_` per distinct (view, turn), keyed for an Announcement: each seat in
-    turn gets its own actions, the other seats share one frame, spectators get one without
-    actions. Views differ by seat only in games that hide information; a shared view is
-    serialized once, and legal actions are computed only for the seats in turn."""
+def seat_frames(match: LiveMatch, build: SeatFrame, with_state: bool) -> dict[str, str]:
+    """One frame per distinct (view, turn), made by `build(state, turn)` and keyed for an
+    Announcement: each seat in turn gets its own actions, the other seats share one frame,
+    spectators get one without actions. Views differ by seat only in games that hide
+    information; a shared view is serialized once, and legal actions are computed only for the
+    seats in turn. Without `with_state`, `state` is None."""
     game, data = match.game, match.core.data
-
-    def build(state: Any, turn: dict[str, Any]) -> str:
-        if with_state:
-            return frame(type_, state=state, **fields, turn=turn)
-        return frame(type_, **fields, turn=turn)
-
     public = orjson.Fragment(orjson.dumps(game.view(data, None))) if with_state else None
     frames = {PUBLIC: build(public, turn_for(match, None))}
     if game.hidden_information:
@@ -59,6 +56,11 @@ def seat_frames(
     return frames
 
 
+def status_of(match: LiveMatch) -> MatchStatus:
+    """The match's `status` as the protocol names it (LiveMatch keeps it as one of those strs)."""
+    return cast(MatchStatus, match.status)
+
+
 def result_of(match: LiveMatch) -> dict[str, Any] | None:
     """The Result object, or None while the match goes on."""
     return None if match.core.result is None else match.core.result.to_dict()
@@ -70,8 +72,7 @@ def state_frame(match: LiveMatch, seat: int | None, connected: set[int]) -> str:
         {"seat": index, "player": player, "connected": index in connected or bool(player["bot"])}
         for index, player in enumerate(match.players)
     ]
-    return frame(
-        "match.state",
+    return match_state(
         match_id=match.id,
         game=match.game.name,
         version=match.version,
@@ -79,7 +80,7 @@ def state_frame(match: LiveMatch, seat: int | None, connected: set[int]) -> str:
         players=players,
         state=match.game.view(match.core.data, seat),
         turn=turn_for(match, seat),
-        status=match.status,
+        status=status_of(match),
         result=result_of(match),
     )
 
@@ -98,15 +99,22 @@ def update_frames(
     match: LiveMatch, seat: int, action: dict[str, Any], events: list[dict[str, Any]]
 ) -> Announcement:
     """The match.update frames of a change (see `seat_frames`)."""
-    fields: dict[str, Any] = {
-        "version": match.version,
-        "seat": seat,
-        "action": action,
-        "events": events,
-        "status": match.status,
-        "result": result_of(match),
-    }
-    return Announcement(frames=seat_frames(match, "match.update", fields, with_state=True))
+    status, result = status_of(match), result_of(match)
+
+    def build(state: Any, turn: dict[str, Any]) -> str:
+        return match_update(
+            version=match.version,
+            seat=seat,
+            action=action["name"],
+            data=action["data"],
+            events=events,
+            state=state,
+            turn=turn,
+            status=status,
+            result=result,
+        )
+
+    return Announcement(frames=seat_frames(match, build, with_state=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,8 +193,8 @@ CASES: list[tuple[Callable[..., str], dict[str, Any], dict[str, Any]]] = [
     ),
     (
         frames.match_resumed,
-        {"seat": 1, "player": BOT},
-        {"type": "match.resumed", "seat": 1, "player": BOT},
+        {"seat": 1, "player": BOT, "turn": TURN},
+        {"type": "match.resumed", "seat": 1, "player": BOT, "turn": TURN},
     ),
 ]
 
