@@ -15,9 +15,8 @@ from django.utils.html import format_html
 
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.keys import match_key, room_key
 from gamerooms.rooms.live import decode_live
-from gamerooms.rooms.lobby import room_key
-from gamerooms.rooms.matches import match_key
 from gamerooms.rooms.room import Room, decode_room
 from gamerooms.runtime import current_runtime
 

@@ -17,7 +17,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from gamerooms.rooms.ports import match_topic
+from gamerooms.rooms.keys import match_topic
 from gamerooms.store.redis import RedisStore
 
 pytestmark = pytest.mark.redis

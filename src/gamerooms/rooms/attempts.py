@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gamerooms.protocol.codes import ErrorCode
 from gamerooms.rooms.errors import Refusal
+from gamerooms.rooms.keys import password_attempts_key, player_attempts_key
 from gamerooms.rooms.ports import Store
 
 WINDOW_SECONDS = 60.0
@@ -28,7 +29,7 @@ class PasswordAttempts:
     async def take(self, code: str, player_id: str) -> None:
         """Count one attempt by this player on this room; RateLimited over either allowance (an
         attempt refused by the room's allowance is not held against the player's)."""
-        mine, room = _player_key(code, player_id), _room_key(code)
+        mine, room = player_attempts_key(code, player_id), password_attempts_key(code)
         if await self._store.count(mine, 1, WINDOW_SECONDS) > self._per_player:
             raise RateLimited("too many wrong passwords for this room; wait a minute")
         if await self._store.count(room, 1, WINDOW_SECONDS) > self._per_room:
@@ -37,13 +38,5 @@ class PasswordAttempts:
 
     async def give_back(self, code: str, player_id: str) -> None:
         """Un-count an attempt whose password was right."""
-        await self._store.count(_player_key(code, player_id), -1, WINDOW_SECONDS)
-        await self._store.count(_room_key(code), -1, WINDOW_SECONDS)
-
-
-def _player_key(code: str, player_id: str) -> str:
-    return f"password-attempts:{code}:{player_id}"
-
-
-def _room_key(code: str) -> str:
-    return f"password-attempts:{code}"
+        await self._store.count(player_attempts_key(code, player_id), -1, WINDOW_SECONDS)
+        await self._store.count(password_attempts_key(code), -1, WINDOW_SECONDS)

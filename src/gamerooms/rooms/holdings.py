@@ -9,6 +9,7 @@ import orjson
 
 from gamerooms.protocol.codes import ErrorCode
 from gamerooms.rooms.errors import Refusal
+from gamerooms.rooms.keys import holdings_key
 from gamerooms.rooms.ports import Store
 
 StillHeld = Callable[[str, list[str]], Awaitable[list[bool]]]
@@ -65,4 +66,4 @@ class Holdings:
             raise LimitReached(f"you already have {len(held)} open {self._kind}; close one first")
 
     def _key(self, player_id: str) -> str:
-        return f"holdings:{self._kind}:{player_id}"
+        return holdings_key(self._kind, player_id)

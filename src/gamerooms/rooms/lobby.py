@@ -10,26 +10,14 @@ import orjson
 from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.holdings import Holdings, LimitReached
+from gamerooms.rooms.keys import DRAFTS, LISTED_ROOMS, LOBBY_TOPIC, draft_key, room_key
 from gamerooms.rooms.ports import Clock, Publication, Store
 from gamerooms.rooms.room import Room, decode_room
 from gamerooms.rooms.timers import Timers
 
-LOBBY_TOPIC = "lobby"
-LISTED_ROOMS = "lobby:rooms"
-DRAFTS = "lobby:drafts"
 DRAFT_TIMER = "draft"
 
 ADDED, UPDATED, REMOVED = "added", "updated", "removed"
-
-
-def room_key(code: str) -> str:
-    """The store key of a room."""
-    return f"room:{code}"
-
-
-def draft_key(pending_id: str) -> str:
-    """The store key of a draft."""
-    return f"draft:{pending_id}"
 
 
 def lobby_change(before: Room | None, after: Room | None) -> Publication | None:

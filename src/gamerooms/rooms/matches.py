@@ -25,8 +25,9 @@ from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import iso, match_chat
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.errors import MatchPaused, NotFound
+from gamerooms.rooms.keys import claims_key, match_key, match_presence_key, match_topic
 from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, MatchOptions, decode_live
-from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store, match_topic
+from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store
 from gamerooms.rooms.rendering import Reply, update_announcement
 
 COMMIT_ATTEMPTS = 8
@@ -45,16 +46,6 @@ def seat_order(players: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]
     order = list(players)
     SeededRandom(derive_seed(seed, "seats")).shuffle(order)
     return order
-
-
-def match_key(match_id: str) -> str:
-    """The store key of a live match."""
-    return f"match:{match_id}"
-
-
-def presence_key(match_id: str) -> str:
-    """The store presence key of a match's connected seats."""
-    return f"match:{match_id}"
 
 
 @dataclass
@@ -215,7 +206,7 @@ class MatchService:
 
     async def next_claim(self, match_id: str, seat: int) -> int:
         """A generation for a new socket of this seat, higher than every earlier one's."""
-        return await self._store.adjust_presence(f"claims:{match_id}", str(seat), 1)
+        return await self._store.adjust_presence(claims_key(match_id), str(seat), 1)
 
     async def claim_seat(self, match_id: str, seat: int, token: str, generation: int) -> None:
         """Close every older socket of this seat, in every process (4009)."""
@@ -226,7 +217,7 @@ class MatchService:
 
     async def connected_seats(self, match_id: str) -> set[int]:
         """Seats with at least one open socket."""
-        return {int(seat) for seat in await self._store.presence(presence_key(match_id))}
+        return {int(seat) for seat in await self._store.presence(match_presence_key(match_id))}
 
     async def announce(self, match_id: str, announcement: Announcement) -> None:
         """Publish an announcement that changes nothing stored."""

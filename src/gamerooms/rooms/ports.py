@@ -113,11 +113,6 @@ class Store(Protocol):
         """Release connections and background tasks."""
 
 
-def match_topic(match_id: str) -> str:
-    """The pub/sub topic on which a match's announcements travel."""
-    return f"match:{match_id}"
-
-
 class Outbox(Protocol):
     """One client socket as the domain sees it."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement
+from gamerooms.rooms.keys import match_presence_key
 from gamerooms.rooms.live import PAUSED, LiveMatch
-from gamerooms.rooms.matches import MatchService, presence_key
+from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import Store
 from gamerooms.rooms.timers import Timers
@@ -44,7 +45,7 @@ class SeatPresence:
 
     async def connected(self, match_id: str, seat: int) -> None:
         """A socket for this seat opened."""
-        count = await self._store.adjust_presence(presence_key(match_id), str(seat), 1)
+        count = await self._store.adjust_presence(match_presence_key(match_id), str(seat), 1)
         if count == 1:
             await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
             if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
@@ -59,7 +60,7 @@ class SeatPresence:
 
     async def disconnected(self, match_id: str, seat: int, gone: bool) -> None:
         """A socket for this seat closed; `gone` when the player left or was replaced."""
-        count = await self._store.adjust_presence(presence_key(match_id), str(seat), -1)
+        count = await self._store.adjust_presence(match_presence_key(match_id), str(seat), -1)
         if count > 0 or gone:
             return
         match = await self._matches.get(match_id)
@@ -72,7 +73,7 @@ class SeatPresence:
 
     async def _grace_over(self, key: str, payload: bytes) -> None:
         match_id, _, seat = key.partition("/")
-        if seat in await self._store.presence(presence_key(match_id)):
+        if seat in await self._store.presence(match_presence_key(match_id)):
             return
         match = await self._matches.get(match_id)
         if not match.finished and not match.is_bot(int(seat)):

@@ -16,20 +16,10 @@ from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announce
 from gamerooms.rooms.background import call_later, spawn
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.keys import queue_key, queue_topic
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Store
 from gamerooms.rooms.timers import Timers
-
-
-def queue_key(game: str, size: int) -> str:
-    """The store key of a queue."""
-    return f"queue:{game}:{size}"
-
-
-def queue_topic(game: str, size: int) -> str:
-    """The pub/sub topic of a queue's sockets (keyed by player id)."""
-    return f"queue:{game}:{size}"
-
 
 BOT_FILL_TIMER = "queue-fill"
 WAITING_INTERVAL = 0.1

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from gamerooms.rooms.lobby import LobbyService, room_key
-from gamerooms.rooms.matches import MatchService, match_key
+from gamerooms.rooms.keys import match_key, room_key
+from gamerooms.rooms.lobby import LobbyService
+from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import Store
 from gamerooms.rooms.presence import SeatPresence

@@ -14,8 +14,9 @@ from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.holdings import Holdings, LimitReached
+from gamerooms.rooms.keys import LISTED_ROOMS, room_key, room_presence_key, room_topic
 from gamerooms.rooms.live import LiveMatch
-from gamerooms.rooms.lobby import LISTED_ROOMS, lobby_change, room_key
+from gamerooms.rooms.lobby import lobby_change
 from gamerooms.rooms.matches import MatchService, new_match_id
 from gamerooms.rooms.ports import Clock, Publication, Store
 from gamerooms.rooms.rendering import Reply
@@ -27,16 +28,6 @@ from gamerooms.rooms.timers import Timers
 SEAT_GRACE_TIMER = "seat"
 ROOM_TTL = 24 * 3600.0
 COMMIT_ATTEMPTS = 50
-
-
-def room_topic(code: str) -> str:
-    """The pub/sub topic of a room's sockets (keyed by player id)."""
-    return f"room:{code}"
-
-
-def presence_key(code: str) -> str:
-    """The store presence key of a room's connected players."""
-    return f"room:{code}"
 
 
 class RoomFull(Refusal):
@@ -390,7 +381,7 @@ class RoomService:
 
     async def _grace_expired(self, key: str, payload: bytes) -> None:
         code, _, player_id = key.partition("/")
-        connected = await self._store.presence(presence_key(code))
+        connected = await self._store.presence(room_presence_key(code))
         if player_id in connected:
             return
         try:

@@ -13,7 +13,8 @@ from gamerooms.protocol.messages import (
     RoomDrafting,
 )
 from gamerooms.rooms.announcement import Announcement
-from gamerooms.rooms.lobby import ADDED, LOBBY_TOPIC, REMOVED, UPDATED
+from gamerooms.rooms.keys import LOBBY_TOPIC
+from gamerooms.rooms.lobby import ADDED, REMOVED, UPDATED
 from gamerooms.rooms.lobby import LobbyFilter as Wanted
 from gamerooms.runtime import Runtime
 from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch

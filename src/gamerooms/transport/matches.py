@@ -17,8 +17,8 @@ from gamerooms.protocol.messages import (
 )
 from gamerooms.rooms.announcement import PUBLIC, Announcement
 from gamerooms.rooms.errors import NotAuthorized, Refusal
+from gamerooms.rooms.keys import match_topic
 from gamerooms.rooms.live import LiveMatch
-from gamerooms.rooms.ports import match_topic
 from gamerooms.rooms.rendering import Reply, state_frame
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params

@@ -9,7 +9,7 @@ from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.messages import QueueCancel, QueueJoin, RequestId
 from gamerooms.rooms.errors import Refusal
-from gamerooms.rooms.queue import queue_topic
+from gamerooms.rooms.keys import queue_topic
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
 from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch, refuse

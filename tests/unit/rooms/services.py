@@ -25,9 +25,10 @@ from gamerooms.protocol.frames import iso
 from gamerooms.rooms.announcement import Announcement, decode_announcement
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.bot_players import bot_player
+from gamerooms.rooms.keys import match_topic
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
-from gamerooms.rooms.ports import ActionEntry, MatchHistory, Subscription, match_topic
+from gamerooms.rooms.ports import ActionEntry, MatchHistory, Subscription
 from gamerooms.rooms.presence import SeatPresence
 from gamerooms.rooms.timers import Timers
 from gamerooms.store.memory import MemoryStore
