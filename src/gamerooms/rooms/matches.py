@@ -24,6 +24,7 @@ from gamerooms.engine import (
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import iso, match_chat
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
+from gamerooms.rooms.commits import Attempt, commit_retrying
 from gamerooms.rooms.errors import MatchPaused, NotFound
 from gamerooms.rooms.keys import claims_key, match_key, match_presence_key, match_topic
 from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, MatchOptions, decode_live
@@ -134,24 +135,27 @@ class MatchService:
     ) -> LiveMatch:
         """Apply `mutate` to the current match and commit it at the revision read (retrying on
         a conflict unless a version was expected); journal, publish, then notify listeners."""
+
+        async def attempt() -> Attempt[tuple[LiveMatch, Change]]:
+            match = await self.get(match_id)
+            change = mutate(match)
+            if change.entry is not None:
+                await self._journal.write_ahead(match_id, change.entry)
+            topic = match_topic(match_id)
+            publish = [(topic, encode_announcement(a)) for a in change.announcements]
+            return Attempt(match.revision, change.after.encode(), publish, (match, change))
+
+        attempts = COMMIT_ATTEMPTS if expected_version is None else 1
         async with self._lock(match_id):
-            for _ in range(COMMIT_ATTEMPTS):
-                match = await self.get(match_id)
-                change = mutate(match)
-                if change.entry is not None:
-                    await self._journal.write_ahead(match_id, change.entry)
-                topic = match_topic(match_id)
-                publish = [(topic, encode_announcement(a)) for a in change.announcements]
-                blob = change.after.encode()
-                key = match_key(match_id)
-                if await self._store.commit(key, match.revision, blob, publish, ttl=MATCH_TTL):
-                    after = change.after.changed(revision=match.revision + 1)
-                    await self._journaled(match, change, after)
-                    await self._notify(after)
-                    return after
-                if expected_version is not None:
-                    break
-        raise StaleVersion("the match moved on; refresh and try again")
+            key = match_key(match_id)
+            committed = await commit_retrying(self._store, key, attempt, attempts, MATCH_TTL)
+            if committed is None:
+                raise StaleVersion("the match moved on; refresh and try again")
+            match, change = committed
+            after = change.after.changed(revision=match.revision + 1)
+            await self._journaled(match, change, after)
+            await self._notify(after)
+            return after
 
     async def recover(self, match_id: str) -> LiveMatch:
         """After a restart: apply the journaled actions the store had not committed yet, give

@@ -12,6 +12,7 @@ from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.bot_players import bot_player
+from gamerooms.rooms.commits import Attempt, commit_retrying
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.holdings import Holdings, LimitReached
 from gamerooms.rooms.keys import LISTED_ROOMS, room_key, room_presence_key, room_topic
@@ -398,7 +399,8 @@ class RoomService:
     ) -> Room:
         """Load, mutate, commit at the version read (retrying on conflict), and publish."""
         key = room_key(normalize_code(code))
-        for _ in range(COMMIT_ATTEMPTS):
+
+        async def attempt() -> Attempt[tuple[Room, Room | None]]:
             stored = await self._store.load(key)
             if stored is None:
                 raise NotFound(f"no room {code}")
@@ -407,11 +409,15 @@ class RoomService:
             change = mutate(decode_room(blob))
             publish = _publications(before, change, reply, keep)
             after_blob = None if change.after is None else encode_room(change.after)
-            if await self._store.commit(key, version, after_blob, publish, ttl=ROOM_TTL):
-                if change.after is None:
-                    await self._store.set_remove(LISTED_ROOMS, before.id)
-                return change.after or before
-        raise Refusal("the room is too busy right now; try again")
+            return Attempt(version, after_blob, publish, (before, change.after))
+
+        committed = await commit_retrying(self._store, key, attempt, COMMIT_ATTEMPTS, ROOM_TTL)
+        if committed is None:
+            raise Refusal("the room is too busy right now; try again")
+        before, after = committed
+        if after is None:
+            await self._store.set_remove(LISTED_ROOMS, before.id)
+        return after or before
 
 
 def _publications(
