@@ -216,7 +216,7 @@ async def test_reader_resubscribes_after_losing_its_connection(
     collect: Collect,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis")
+    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis_pubsub")
     heard = collect()
     await named_store.subscribe("t", heard)
     await named_store.publish("t", b"before")
@@ -297,7 +297,7 @@ async def private_redis() -> AsyncIterator[PrivateRedis]:
 async def test_reader_waits_out_a_server_restart(
     private_redis: PrivateRedis, collect: Collect, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis")
+    caplog.set_level(logging.WARNING, logger="gamerooms.store.redis_pubsub")
     store = RedisStore(private_redis.url)
     other = RedisStore(private_redis.url)
     raw = Redis.from_url(private_redis.url)

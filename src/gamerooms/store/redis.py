@@ -38,37 +38,22 @@ command waits up to POOL_WAIT_SECONDS for a free one instead of failing. Command
 automatically: a commit or presence change whose reply was lost might already have been applied,
 and replaying it would double-count or misreport it. A connection error reaches the caller instead.
 
-Pub/sub uses one connection per store, shared by every subscription, and one reader task that
-calls each topic's listeners synchronously, in order. `subscribe` returns once Redis confirmed
-the subscription. When the connection drops, the reader reconnects with backoff and
-resubscribes every topic, logging a warning: payloads published during the gap are lost.
+Pub/sub goes through a RedisPubSub (`gamerooms.store.redis_pubsub`): one connection per store.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import math
-from collections import deque
 from collections.abc import Sequence
-from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Listener, Publication, Subscription
-from gamerooms.store.subscription import StoreSubscription
+from gamerooms.store.redis_pubsub import RedisPubSub
 
 __all__ = ["RedisStore"]
-
-logger = logging.getLogger(__name__)
-
-_CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 # KEYS[1] document; ARGV: version, blob, TTL in ms ('' for none)
 _CREATE = """
@@ -168,9 +153,6 @@ POOL_SIZE = 100
 POOL_WAIT_SECONDS = 20.0
 """How long a command waits for a free connection before it fails."""
 
-_BACKOFF_FIRST = 0.05
-_BACKOFF_MAX = 2.0
-
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
@@ -196,14 +178,6 @@ def _document(version: bytes | str | None, blob: bytes | str | None) -> tuple[in
     return int(version), blob
 
 
-class _Channel:
-    """One SUBSCRIBE of a channel: its listeners and the confirmation they wait for."""
-
-    def __init__(self) -> None:
-        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.subscriptions: list[StoreSubscription[bytes]] = []
-
-
 class RedisStore:
     """A Store in Redis, shared by every process that uses the same URL and prefix."""
 
@@ -221,14 +195,7 @@ class RedisStore:
         self._timers_due = self._redis.register_script(_TIMERS_DUE)
         self._adjust = self._redis.register_script(_ADJUST)
         self._count = self._redis.register_script(_COUNT)
-        self._pubsub: PubSub | None = None
-        self._reader: asyncio.Task[None] | None = None
-        # The current SUBSCRIBE of each channel with listeners.
-        self._channels: dict[bytes, _Channel] = {}
-        # SUBSCRIBEs sent but not yet confirmed, per channel, in the order they were sent.
-        self._awaiting: dict[bytes, deque[_Channel]] = {}
-        # Serialises (UN)SUBSCRIBE commands with reconnection, so confirmations match the FIFO.
-        self._lock = asyncio.Lock()
+        self._pubsub = RedisPubSub(self._redis)
         self._closed = False
 
     @property
@@ -371,51 +338,16 @@ class RedisStore:
         await self._redis.publish(self._channel_name(topic), payload)
 
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
-        """Call `listener` with every payload later published on `topic`.
-
-        Returns once Redis confirmed the subscription, so a payload published afterwards (from
-        any process) reaches the listener.
-        """
-        if self._closed:
-            raise RuntimeError("RedisStore is closed")
-        name = self._channel_name(topic)
-        subscription = StoreSubscription(name, listener, self._detach)
-        channel = self._channels.get(name)
-        if channel is None:
-            channel = _Channel()
-            self._channels[name] = channel
-            channel.subscriptions.append(subscription)
-            await self._send_subscribe(name, channel)
-        else:
-            channel.subscriptions.append(subscription)
-        try:
-            await asyncio.shield(channel.ready)
-        except BaseException:
-            await subscription.close()
-            raise
-        return subscription
+        """Call `listener` with every payload later published on `topic`; returns once Redis
+        confirmed the subscription, so a payload published afterwards reaches the listener."""
+        return await self._pubsub.subscribe(self._channel_name(topic), listener)
 
     async def close(self) -> None:
         """Stop the reader, fail pending subscribes and close every connection; idempotent."""
         if self._closed:
             return
         self._closed = True
-        reader, self._reader = self._reader, None
-        if reader is not None:
-            reader.cancel()
-            await asyncio.wait([reader])  # unlike `await reader`, keeps our own cancellation
-            if not reader.cancelled() and reader.exception() is not None:
-                logger.error("Redis pub/sub reader had died", exc_info=reader.exception())
-        for channel in self._channels.values():
-            if not channel.ready.done():
-                channel.ready.set_exception(RuntimeError("RedisStore closed"))
-                channel.ready.exception()  # retrieved by the waiters, if any
-            for subscription in channel.subscriptions:
-                subscription.closed = True
-        self._channels.clear()
-        self._awaiting.clear()
-        async with self._lock:
-            await self._drop_pubsub()
+        await self._pubsub.close()
         await self._redis.aclose()
 
     # -- names ------------------------------------------------------------------------------
@@ -440,148 +372,3 @@ class RedisStore:
 
     def _channel_name(self, topic: str) -> bytes:
         return f"{self._prefix}{topic}".encode()
-
-    # -- pub/sub ----------------------------------------------------------------------------
-
-    async def _send_subscribe(self, name: bytes, channel: _Channel) -> None:
-        """SUBSCRIBE to a channel with new listeners; on failure they all get the error."""
-        async with self._lock:
-            try:
-                if self._closed:
-                    raise RuntimeError("RedisStore is closed")
-                if self._pubsub is None:
-                    self._pubsub = self._redis.pubsub()
-                self._awaiting.setdefault(name, deque()).append(channel)
-                await self._pubsub.subscribe(name)
-            except BaseException as error:
-                self._abandon(name, channel, error)
-                raise
-            if self._reader is None and not self._closed:
-                self._reader = spawn(self._read())
-
-    def _abandon(self, name: bytes, channel: _Channel, error: BaseException) -> None:
-        """Drop a channel whose SUBSCRIBE failed, passing the error to its waiting listeners."""
-        awaiting = self._awaiting.get(name)
-        if awaiting is not None and channel in awaiting:
-            awaiting.remove(channel)
-            if not awaiting:
-                del self._awaiting[name]
-        if self._channels.get(name) is channel:
-            del self._channels[name]
-        for subscription in channel.subscriptions:
-            subscription.closed = True
-        if not channel.ready.done():
-            channel.ready.set_exception(
-                error if isinstance(error, Exception) else RuntimeError("subscribe cancelled")
-            )
-            channel.ready.exception()  # mark retrieved: the first listener gets `error` raised
-
-    async def _detach(self, subscription: StoreSubscription[bytes]) -> None:
-        if not self._remove(subscription) or self._closed:
-            return
-        async with self._lock:
-            if self._pubsub is None or self._closed:
-                return
-            try:
-                await self._pubsub.unsubscribe(subscription.topic)
-            except _CONNECTION_ERRORS as error:
-                # The reader reconnects and resubscribes only the channels still in use.
-                logger.warning("UNSUBSCRIBE %r failed: %s", subscription.topic, error)
-
-    def _remove(self, subscription: StoreSubscription[bytes]) -> bool:
-        """Forget a subscription; True if it was its channel's last one (now unused)."""
-        channel = self._channels.get(subscription.topic)
-        if channel is None or subscription not in channel.subscriptions:
-            return False
-        channel.subscriptions.remove(subscription)
-        if channel.subscriptions:
-            return False
-        del self._channels[subscription.topic]
-        return True
-
-    async def _read(self) -> None:
-        while True:
-            pubsub = self._pubsub
-            assert pubsub is not None
-            try:
-                message = await pubsub.get_message(timeout=None)
-            except _CONNECTION_ERRORS as error:
-                await self._reconnect(error)
-                continue
-            except Exception as error:
-                logger.exception("Redis pub/sub reader failed")
-                await self._reconnect(error)
-                continue
-            if message is not None:
-                self._on_message(message)
-
-    def _on_message(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        name = message["channel"]
-        if kind == "message":
-            channel = self._channels.get(name)
-            if channel is not None and channel.ready.done():
-                self._deliver(name, tuple(channel.subscriptions), message["data"])
-        elif kind == "subscribe":
-            awaiting = self._awaiting.get(name)
-            if awaiting:
-                confirmed = awaiting.popleft()
-                if not awaiting:
-                    del self._awaiting[name]
-                if not confirmed.ready.done():
-                    confirmed.ready.set_result(None)
-
-    @staticmethod
-    def _deliver(
-        name: bytes, subscriptions: tuple[StoreSubscription[bytes], ...], payload: bytes
-    ) -> None:
-        for subscription in subscriptions:
-            if subscription.closed:
-                continue
-            try:
-                subscription.listener(payload)
-            except Exception:
-                logger.exception("listener on channel %r failed", name)
-
-    async def _reconnect(self, error: BaseException) -> None:
-        loop = asyncio.get_running_loop()
-        lost_at = loop.time()
-        logger.warning(
-            "Redis pub/sub connection lost (%s); reconnecting and resubscribing %d channel(s)",
-            error,
-            len(self._channels),
-        )
-        delay = _BACKOFF_FIRST
-        async with self._lock:
-            while True:
-                await self._drop_pubsub()
-                self._pubsub = self._redis.pubsub()
-                self._awaiting = {
-                    name: deque([channel])
-                    for name, channel in self._channels.items()
-                    if not channel.ready.done()
-                }
-                try:
-                    if self._channels:
-                        await self._pubsub.subscribe(*self._channels)
-                    else:
-                        await self._pubsub.connect()  # type: ignore[no-untyped-call]
-                    break
-                except _CONNECTION_ERRORS as again:
-                    logger.debug("Redis pub/sub reconnect failed: %s", again)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, _BACKOFF_MAX)
-        logger.warning(
-            "Redis pub/sub resubscribed %d channel(s) after %.3f s; "
-            "payloads published in that gap were lost",
-            len(self._channels),
-            loop.time() - lost_at,
-        )
-
-    async def _drop_pubsub(self) -> None:
-        pubsub, self._pubsub = self._pubsub, None
-        if pubsub is not None:
-            try:
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
-            except _CONNECTION_ERRORS as error:
-                logger.debug("closing the Redis pub/sub connection failed: %s", error)
