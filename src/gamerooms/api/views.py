@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
@@ -29,7 +31,7 @@ from gamerooms.conf import load_config
 from gamerooms.models import Player
 from gamerooms.persistence.players import create_guest, player_for_user, register_user
 from gamerooms.rooms.contract import contracts, game_contract
-from gamerooms.runtime import game_registry
+from gamerooms.runtime import current_runtime, game_registry
 
 
 def _tokens_for(player: Player) -> dict[str, Any]:
@@ -177,14 +179,30 @@ class GameDetailView(APIView):
         return Response(game_contract(games.get(name)))
 
 
+STORE_ANSWER_SECONDS = 2.0
+"""How long /healthz waits for the store before it counts as unreachable."""
+
+
+async def _store_answers() -> None:
+    """Read one document from the store, or raise (unreachable, or too slow)."""
+    await asyncio.wait_for(current_runtime().store.load("healthz"), STORE_ANSWER_SECONDS)
+
+
 class HealthView(APIView):
-    """Liveness: answers 200 with the backend in use."""
+    """Health: 200 with the backend in use while the store answers, else 503 (so a balancer
+    stops routing here until it does again)."""
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
         """Report health."""
         backend = "redis" if load_config().REDIS_URL else "memory"
+        try:
+            async_to_sync(_store_answers)()
+        except Exception as exc:
+            problem = f"the store does not answer: {type(exc).__name__}"
+            body = {"status": "unavailable", "store": backend, "problem": problem}
+            return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"status": "ok", "store": backend, "games": game_registry().names()})
