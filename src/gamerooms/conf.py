@@ -15,7 +15,9 @@ class Config:
     REDIS_URL: str | None = None
     REDIS_PREFIX: str = "gamerooms:"
     """Every Redis key and channel starts with this: deployments can share one Redis."""
-    GAMES: tuple[str, ...] = ()
+    GAMES: tuple[str, ...] | None = None
+    """Dotted paths of the games offered, and no others (None: every game that installed
+    packages declare in the `gamerooms.games` entry point group, the three demo games included)."""
     STATE_FILE: str | None = None
     """Without Redis: a SQLite file that keeps rooms, matches and timers across restarts (None:
     live state is lost when the process stops; `gamerooms serve` keeps it in its data folder)."""
@@ -62,7 +64,7 @@ def load_config() -> Config:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ValueError(f"unknown GAMEROOMS settings: {', '.join(unknown)}")
-    if "GAMES" in raw:
+    if raw.get("GAMES") is not None:
         raw["GAMES"] = tuple(raw["GAMES"])
     if "ALLOWED_ORIGINS" in raw:
         raw["ALLOWED_ORIGINS"] = tuple(

@@ -38,8 +38,9 @@ class SystemClock:
 
 @cache
 def game_registry() -> GameRegistry:
-    """Games from installed packages' entry points plus `GAMEROOMS["GAMES"]`."""
-    return GameRegistry.discover(load_config().GAMES)
+    """`GAMEROOMS["GAMES"]` when given (only those), else every installed package's games."""
+    games = load_config().GAMES
+    return GameRegistry.discover() if games is None else GameRegistry.discover(games, None)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from typing import Any
 
 import dj_database_url
 
+from gamerooms.engine.registry import installed_games
+
 DATA_DIR = Path(os.environ.get("GAMEROOMS_DATA", ".gamerooms")).resolve()
 
 
@@ -196,7 +198,10 @@ GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
     "REDIS_PREFIX": os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:",
     "STATE_FILE": None if REDIS_URL else str(DATA_DIR / "live.sqlite3"),
-    "GAMES": [path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path],
+    "GAMES": [
+        *installed_games(),
+        *(path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path),
+    ],
     "ALLOWED_ORIGINS": CSRF_TRUSTED_ORIGINS,
     **{
         name: float(os.environ[f"GAMEROOMS_{name}"])

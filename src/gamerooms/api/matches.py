@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from gamerooms.api.base import GameroomsView, documented
 from gamerooms.api.throttles import ScopedThrottle
 from gamerooms.persistence.players import player_for_user
 from gamerooms.persistence.records import (
@@ -34,7 +33,7 @@ def _missing(what: str) -> Response:
     return _refusal("not_found", f"no {what}", status.HTTP_404_NOT_FOUND)
 
 
-class MatchLookup(APIView):
+class MatchLookup(GameroomsView):
     """Base of the views of one match record by id: throttled so ids cannot be guessed at speed."""
 
     throttle_classes = [ScopedThrottle]
@@ -44,7 +43,7 @@ class MatchLookup(APIView):
 class MatchDetailView(MatchLookup):
     """One match record: game, seats and players, settings, status, result, version, times."""
 
-    @extend_schema(responses={200: dict, 404: dict})
+    @documented(responses={200: dict, 404: dict})
     def get(self, request: Request, match_id: str) -> Response:
         """The match record, or 404 `not_found`."""
         record = find_match(match_id)
@@ -57,7 +56,7 @@ class MatchReplayView(MatchLookup):
     """A finished match step by step, each step as the caller's seat saw it (the public view
     for anyone who held no seat); 409 `match_not_finished` while it is still in play."""
 
-    @extend_schema(responses={200: dict, 404: dict, 409: dict})
+    @documented(responses={200: dict, 404: dict, 409: dict})
     def get(self, request: Request, match_id: str) -> Response:
         """The record's summary, the caller's seat (`seat`), and every step."""
         record = find_match(match_id)

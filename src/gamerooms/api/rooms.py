@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gamerooms.api.parsers import PARSER_CLASSES
+from gamerooms.api.base import GameroomsView, documented
 from gamerooms.api.throttles import ScopedThrottle
 from gamerooms.engine import GameError
 from gamerooms.persistence.players import player_for_user
@@ -61,12 +60,10 @@ async def _create(owner: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     return room.summary()
 
 
-class RoomListView(APIView):
+class RoomListView(GameroomsView):
     """Listed rooms, and room creation."""
 
-    parser_classes = PARSER_CLASSES
-
-    @extend_schema(
+    @documented(
         parameters=[
             OpenApiParameter("game", str, required=False),
             OpenApiParameter("only_open", bool, required=False),
@@ -79,7 +76,7 @@ class RoomListView(APIView):
         only_open = request.query_params.get("only_open", "").lower() in ("1", "true", "yes")
         return Response(async_to_sync(_listed)(game, only_open))
 
-    @extend_schema(request=RoomCreateSerializer, responses={201: dict})
+    @documented(request=RoomCreateSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         """Create a room owned by the caller, who then joins it on its WebSocket."""
         player = player_for_user(request.user)
@@ -98,14 +95,14 @@ class RoomListView(APIView):
         return Response(room, status=status.HTTP_201_CREATED)
 
 
-class RoomDetailView(APIView):
+class RoomDetailView(GameroomsView):
     """One room by its code (private rooms too: the code is the invitation), throttled so that
     codes cannot be guessed at speed."""
 
     throttle_classes = [ScopedThrottle]
     throttle_scope = "room_lookup"
 
-    @extend_schema(responses={200: dict})
+    @documented(responses={200: dict})
     def get(self, request: Request, code: str) -> Response:
         """The room's summary."""
         try:

@@ -1,10 +1,9 @@
 """REST routes: include them in your project's urls (`path("", include("gamerooms.api.urls"))`)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from gamerooms.api import matches, rooms, views
+from gamerooms.api.base import SchemaView
 from gamerooms.api.parsers import PARSER_CLASSES
 
 urlpatterns = [
@@ -18,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "api/auth/token/refresh/",
-        TokenRefreshView.as_view(parser_classes=PARSER_CLASSES),
+        views.RefreshView.as_view(parser_classes=PARSER_CLASSES),
         name="gamerooms-token-refresh",
     ),
     path("api/auth/login/", views.SessionLoginView.as_view(), name="gamerooms-login"),
@@ -34,5 +33,5 @@ urlpatterns = [
         matches.MatchReplayView.as_view(),
         name="gamerooms-match-replay",
     ),
-    path("api/schema/", SpectacularAPIView.as_view(), name="gamerooms-schema"),
+    path("api/schema/", SchemaView.as_view(), name="gamerooms-schema"),
 ]

@@ -8,16 +8,14 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
-from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from gamerooms.api.parsers import PARSER_CLASSES
+from gamerooms.api.base import DocumentedSchema, GameroomsView, documented
 from gamerooms.api.serializers import (
     AuthResponseSerializer,
     GameSerializer,
@@ -42,16 +40,14 @@ def _tokens_for(player: Player) -> dict[str, Any]:
     return {"access": access, "refresh": str(refresh), "player": player.to_wire()}
 
 
-class GuestView(APIView):
+class GuestView(GameroomsView):
     """Play without signing up: a guest player and its tokens."""
 
     authentication_classes: list[type] = []
-    permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "guest"
-    parser_classes = PARSER_CLASSES
 
-    @extend_schema(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
+    @documented(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
     def post(self, request: Request) -> Response:
         """Create a guest."""
         body = GuestRequestSerializer(data=request.data)
@@ -61,16 +57,14 @@ class GuestView(APIView):
         return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
 
 
-class RegisterView(APIView):
+class RegisterView(GameroomsView):
     """Create an account; answers with tokens so the new player can play at once."""
 
     authentication_classes: list[type] = []
-    permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "register"
-    parser_classes = PARSER_CLASSES
 
-    @extend_schema(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
+    @documented(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
     def post(self, request: Request) -> Response:
         """Register a user."""
         body = RegisterRequestSerializer(data=request.data)
@@ -80,14 +74,18 @@ class RegisterView(APIView):
         return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
 
 
-class TokenView(TokenObtainPairView):
+class TokenView(DocumentedSchema, TokenObtainPairView):
     """Log in for tokens: `TokenObtainPairView`, throttled like every password check."""
 
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
 
-class SessionLoginView(APIView):
+class RefreshView(DocumentedSchema, TokenRefreshView):
+    """A new access token for a refresh token: `TokenRefreshView`, described in the schema."""
+
+
+class SessionLoginView(GameroomsView):
     """Log a registered user into the Django session (browsers; WebSockets then need no token).
     Like any form of the site, the POST needs the CSRF token that GET hands out."""
 
@@ -95,18 +93,17 @@ class SessionLoginView(APIView):
     permission_classes = [CsrfChecked]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
-    parser_classes = PARSER_CLASSES
 
     def get_throttles(self) -> list[BaseThrottle]:
         """Only a password check (POST) is throttled."""
         return super().get_throttles() if self.request.method == "POST" else []
 
-    @extend_schema(request=None, responses={200: dict})
+    @documented(request=None, responses={200: dict})
     def get(self, request: Request) -> Response:
         """The CSRF token (also set as the `csrftoken` cookie) to send as `X-CSRFToken`."""
         return Response({"csrf_token": get_token(request._request)})
 
-    @extend_schema(request=LoginRequestSerializer, responses={200: PlayerSerializer})
+    @documented(request=LoginRequestSerializer, responses={200: PlayerSerializer})
     def post(self, request: Request) -> Response:
         """Check the credentials and start a session."""
         body = LoginRequestSerializer(data=request.data)
@@ -124,26 +121,25 @@ class SessionLoginView(APIView):
         return Response(player.to_wire() if player else None)
 
 
-class SessionLogoutView(APIView):
+class SessionLogoutView(GameroomsView):
     """End the Django session (CSRF-checked, like the login)."""
 
     authentication_classes: list[type] = []
     permission_classes = [CsrfChecked]
-    parser_classes = PARSER_CLASSES
 
-    @extend_schema(request=None, responses={204: None})
+    @documented(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         """Log out."""
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeView(GameroomsView):
     """The player behind the request's token or session."""
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=PlayerSerializer)
+    @documented(responses=PlayerSerializer)
     def get(self, request: Request) -> Response:
         """The current player."""
         player = player_for_user(request.user)
@@ -152,24 +148,20 @@ class MeView(APIView):
         return Response(player.to_wire())
 
 
-class GameListView(APIView):
+class GameListView(GameroomsView):
     """Every registered game with its settings schema and bot levels."""
 
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(responses=GameSerializer(many=True))
+    @documented(responses=GameSerializer(many=True))
     def get(self, request: Request) -> Response:
         """List games, each with its whole contract."""
         return Response(contracts(game_registry()))
 
 
-class GameDetailView(APIView):
+class GameDetailView(GameroomsView):
     """One game's contract: actions and their data schemas, settings, an example view, and
     the game's static data."""
 
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(responses={200: GameSerializer, 404: dict})
+    @documented(responses={200: GameSerializer, 404: dict})
     def get(self, request: Request, name: str) -> Response:
         """One game."""
         games = game_registry()
@@ -188,14 +180,14 @@ async def _store_answers() -> None:
     await asyncio.wait_for(current_runtime().store.load("healthz"), STORE_ANSWER_SECONDS)
 
 
-class HealthView(APIView):
+class HealthView(GameroomsView):
     """Health: 200 with the backend in use while the store answers, else 503 (so a balancer
     stops routing here until it does again)."""
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict, 503: dict})
+    @documented(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
         """Report health."""
         backend = "redis" if load_config().REDIS_URL else "memory"

@@ -9,6 +9,9 @@ from typing import Any
 
 from gamerooms.engine.game import Game
 
+ENTRY_POINT_GROUP = "gamerooms.games"
+"""The entry point group in which installed packages declare their games."""
+
 
 class GameRegistry:
     """Game classes by name, each with one shared (stateless) instance."""
@@ -47,13 +50,20 @@ class GameRegistry:
 
     @classmethod
     def discover(
-        cls, dotted_paths: Iterable[str] = (), entry_point_group: str = "gamerooms.games"
+        cls, dotted_paths: Iterable[str] = (), entry_point_group: str | None = ENTRY_POINT_GROUP
     ) -> GameRegistry:
-        """A registry of the installed games (entry points of the group) plus the games at
-        `dotted_paths` ("package.module:Class" or "package.module.Class")."""
-        found = [point.load() for point in entry_points(group=entry_point_group)]
+        """A registry of the installed games (entry points of the group; None: none) plus the
+        games at `dotted_paths` ("package.module:Class" or "package.module.Class")."""
+        found = [resolve_name(path) for path in installed_games(entry_point_group)]
         found += [resolve_name(path) for path in dotted_paths]
         for game in found:
             if not (isinstance(game, type) and issubclass(game, Game)):
                 raise TypeError(f"{game!r} is not a Game subclass")
         return cls(found)
+
+
+def installed_games(entry_point_group: str | None = ENTRY_POINT_GROUP) -> list[str]:
+    """The dotted paths of the games that installed packages declare as entry points."""
+    if entry_point_group is None:
+        return []
+    return [point.value for point in entry_points(group=entry_point_group)]

@@ -116,3 +116,11 @@ def test_discover_finds_the_installed_games() -> None:
     games = GameRegistry.discover()
     assert "tictactoe" in games
     assert type(games.get("tictactoe")) is TicTacToe
+
+
+def test_discover_without_a_group_loads_only_the_dotted_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "entry_points", pytest.fail)
+    games = GameRegistry.discover([f"{__name__}:Gomoku"], entry_point_group=None)
+    assert games.names() == ["gomoku"]
