@@ -23,7 +23,8 @@ class Recipient(Protocol):
     generation: int
 
     async def receive(self, announcement: Announcement) -> None:
-        """Send whatever this announcement holds for this socket."""
+        """Send whatever this announcement holds for this socket, then close it if the
+        announcement says so (both later, in order, if the socket holds announcements back)."""
 
     async def close(self, code: int) -> None:
         """Close the socket."""
@@ -75,6 +76,11 @@ class Fanout:
         if local.subscription is not None:
             await local.subscription.close()
 
+    async def drained(self) -> None:
+        """Wait until every announcement received so far has been handed to its sockets."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
+
     def local_count(self) -> int:
         """Sockets attached in this process."""
         return sum(len(local.recipients) for local in self._topics.values())
@@ -103,8 +109,6 @@ class Fanout:
                 for recipient in list(local.recipients):
                     try:
                         await recipient.receive(announcement)
-                        if announcement.close and announcement.closes(recipient):
-                            await recipient.close(announcement.close_code)
                     except Exception:
                         log.exception("delivering an announcement to a socket failed")
         finally:

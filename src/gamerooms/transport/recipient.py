@@ -21,11 +21,14 @@ class SocketRecipient:
         self._held: list[Announcement] | None = [] if holding else None
 
     async def receive(self, announcement: Announcement) -> None:
-        """Send (or hold back) what this announcement has for this socket."""
+        """Send what this announcement has for this socket and close it if it says so; while
+        holding, keep both for `release`, so a close never overtakes a held frame."""
         if self._held is not None:
             self._held.append(announcement)
-        else:
-            await self.handle(announcement)
+            return
+        await self.handle(announcement)
+        if announcement.close and announcement.closes(self):
+            await self.close(announcement.close_code)
 
     async def handle(self, announcement: Announcement) -> None:
         """Send this socket's frame of the announcement."""
