@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from gamerooms.games.blackjack import Blackjack
 from gamerooms.games.blackjack.cards import is_natural, total
 from gamerooms.games.magnate import Magnate
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
+from tests.cards import CARD, cards_in
 from tests.integration.kit import (
     PRESENCE,
     assert_error,
@@ -60,7 +60,6 @@ TIMINGS = {
 """Short timers; clients here answer every frame at once, faster than people may send."""
 BLACKJACK = Blackjack()
 MAGNATE = Magnate()
-CARD = re.compile(r"[A2-9TJQK][SHDC]")
 """A card code, as blackjack shows cards."""
 BLACKJACK_VIEW = {
     "phase",
@@ -260,17 +259,6 @@ def is_bot(frame: dict[str, Any], seat: int) -> bool:
 
 
 # What blackjack may show
-
-
-def cards_in(node: Any) -> list[str]:
-    """Every card code anywhere in a JSON value."""
-    if isinstance(node, str):
-        return [node] if CARD.fullmatch(node) else []
-    if isinstance(node, dict):
-        node = list(node.values())
-    if isinstance(node, list):
-        return [card for item in node for card in cards_in(item)]
-    return []
 
 
 def face_up(state: dict[str, Any]) -> list[str]:

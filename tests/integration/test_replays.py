@@ -20,13 +20,13 @@ import pytest
 from gamerooms.engine import MatchState, apply_action, start_match
 from gamerooms.games.blackjack import Blackjack
 from gamerooms.testing import Guest, ServerProcess
+from tests.cards import cards_in
 from tests.integration.rooms_kit import api, guest, tuned_server
 from tests.integration.test_card_and_board_games import (
     TIMINGS,
     Player,
     assert_shows_only_the_table,
     blackjack_move,
-    cards_in,
     play_all,
     sit,
     start_room,

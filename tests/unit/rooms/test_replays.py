@@ -4,7 +4,6 @@ match was played, and a Blackjack step names no card that was not face up then."
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,8 @@ from gamerooms.games.blackjack.game import public_cards
 from gamerooms.games.tictactoe import TicTacToe
 from gamerooms.rooms.ports import MatchHistory
 from gamerooms.rooms.replays import replay_steps
+from tests.cards import cards_in
 
-CARD = re.compile(r"[A2-9TJQK][SHDC]")
 SETTINGS = {"rounds": 3, "decks": 1, "bot_level": "hard"}
 """Short Blackjack with one deck (every card code unique), and a room option the game ignores
 (records keep them)."""
@@ -57,17 +56,6 @@ def play(game: Game[Any], settings: dict[str, Any], seats: int, seed: int) -> Pl
         moves.append(({"seat": seat, "name": action.name, "data": data}, applied.events))
     history = MatchHistory("m1", game.name, settings, [{}] * seats, seed, log, None)
     return Played(history, matches, moves)
-
-
-def cards_in(node: Any) -> list[str]:
-    """Every card code anywhere in a JSON value."""
-    if isinstance(node, str):
-        return [node] if CARD.fullmatch(node) else []
-    if isinstance(node, dict):
-        node = list(node.values())
-    if isinstance(node, list):
-        return [card for item in node for card in cards_in(item)]
-    return []
 
 
 def test_each_step_is_the_view_and_events_the_seat_got() -> None:
