@@ -41,18 +41,22 @@ def seat_frames(match: LiveMatch, build: SeatFrame, with_state: bool) -> dict[st
     information; a shared view is serialized once, and legal actions are computed only for the
     seats in turn. Without `with_state`, `state` is None."""
     game, data = match.game, match.core.data
+    shared = turn_for(match, None)  # who is in turn and the deadline: worked out once
+    in_turn = set(shared["seats"]) if match.status == ACTIVE else set()
+
+    def turn_of(seat: int) -> dict[str, Any]:
+        return {**shared, "actions": actions_for(match, seat) if seat in in_turn else []}
+
     public = orjson.Fragment(orjson.dumps(game.view(data, None))) if with_state else None
-    frames = {PUBLIC: build(public, turn_for(match, None))}
+    frames = {PUBLIC: build(public, shared)}
     if game.hidden_information:
         for seat in range(len(match.players)):
             state = game.view(data, seat) if with_state else None
-            frames[str(seat)] = build(state, turn_for(match, seat))
+            frames[str(seat)] = build(state, turn_of(seat))
         return frames
-    waiting = {**turn_for(match, None), "actions": []}
-    frames[EVERYONE] = build(public, waiting)
-    if match.status == ACTIVE:
-        for seat in match.turn_seats():
-            frames[str(seat)] = build(public, turn_for(match, seat))
+    frames[EVERYONE] = build(public, {**shared, "actions": []})
+    for seat in in_turn:
+        frames[str(seat)] = build(public, turn_of(seat))
     return frames
 
 
