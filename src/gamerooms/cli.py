@@ -44,6 +44,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
 
     from gamerooms.access_log import redact_tokens_in_uvicorn_logs
     from gamerooms.conf import load_config
+    from gamerooms.log_format import use_log_format
     from gamerooms.transport.wire import GameroomsWebSocketProtocol, hard_cap
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -62,6 +63,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
         )
     )
     redact_tokens_in_uvicorn_logs()
+    use_log_format(os.environ.get("GAMEROOMS_LOG_FORMAT", "plain"))
     server.run()
 
 
