@@ -27,8 +27,6 @@ class Plan:
     """A relay step passes while p99 latency stays at or under this."""
     turn_pairs: tuple[int, ...]
     """Concurrent tic-tac-toe pairs, one step each."""
-    turn_games_per_step: int
-    """Matches made beforehand for one gamerooms turn step (shared out among the pairs)."""
     idle_connections: int
     """Idle sockets held open in rooms."""
     idle_soak_seconds: float
@@ -49,7 +47,6 @@ FULL = Plan(
     relay_fixed_delivered=20_000,
     p99_limit_ms=50.0,
     turn_pairs=(8, 32, 128),
-    turn_games_per_step=3000,
     idle_connections=2000,
     idle_soak_seconds=10.0,
     storm_guests=1000,
@@ -66,7 +63,6 @@ QUICK = Plan(
     relay_fixed_delivered=1_000,
     p99_limit_ms=50.0,
     turn_pairs=(4,),
-    turn_games_per_step=120,
     idle_connections=64,
     idle_soak_seconds=1.0,
     storm_guests=100,
@@ -83,7 +79,6 @@ SMOKE = Plan(
     relay_fixed_delivered=300,
     p99_limit_ms=50.0,
     turn_pairs=(2,),
-    turn_games_per_step=20,
     idle_connections=16,
     idle_soak_seconds=0.2,
     storm_guests=20,

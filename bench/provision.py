@@ -1,11 +1,7 @@
-"""Untimed set-up on a gamerooms server: guests, rooms and matches, made before a step starts."""
+"""Untimed set-up on a gamerooms server: guests and rooms, made before a step starts."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -14,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 
-from bench.servers import REPO, Running
+from bench.servers import Running
 from gamerooms.client import Guest, create_guest
 
 THREADS = 8
@@ -58,24 +54,3 @@ def rooms(running: Running, owners: Sequence[Guest], game: str, size: int) -> li
         codes = list(pool.map(lambda owner: create_room(base, owner, game, size), owners))
     _note(f"{len(codes)} rooms", began)
     return codes
-
-
-def matches(running: Running, game: str, seatings: Sequence[Sequence[str]]) -> list[str]:
-    """One match per seating (player ids by seat), made like `gamerooms match` but in one
-    process for all of them; their ids, in order."""
-    began = time.monotonic()
-    command = [sys.executable, "-m", "bench.make_matches", "--data", running.data, "--game", game]
-    done = subprocess.run(
-        command,
-        input=json.dumps([list(seating) for seating in seatings]).encode(),
-        env={**os.environ, **running.env},
-        cwd=REPO,
-        capture_output=True,
-        check=False,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.make_matches failed: {done.stderr.decode()[-2000:]}")
-    ids: list[str] = json.loads(done.stdout)
-    _note(f"{len(ids)} matches", began)
-    return ids

@@ -36,8 +36,8 @@ def _extra(row: dict[str, Any]) -> str:
         return f"{row['cpu_us_per_msg']:.1f} µs/msg"
     if row.get("rss_per_conn_kb") is not None:
         return f"{row['rss_per_conn_kb']:.1f} KB/conn"
-    if row.get("games") is not None:
-        return f"{row['games']} games"
+    if row.get("games_per_s") is not None:
+        return f"{row['games_per_s']:.0f} games/s"
     if row.get("time_to_all_matched_s") is not None:
         return f"all in {row['time_to_all_matched_s']:.2f} s"
     return ""
@@ -87,11 +87,12 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             if fixed is not None:
                 figures["relay_fixed_delivered_per_s"] = fixed["delivered_per_s"]
                 figures["relay_cpu_us_per_msg"] = fixed.get("cpu_us_per_msg")
-        turns = [row for row in mine if row["workload"] == "turns"]
+        turns = [row for row in mine if row["workload"] == "turns" and "moves_per_s" in row]
         if turns:
             best = max(turns, key=lambda row: row["moves_per_s"])
             figures["turns_best_moves_per_s"] = best["moves_per_s"]
             figures["turns_p99_ms_at_best"] = best["p99_ms"]
+            figures["turns_games_per_s_at_best"] = best["games_per_s"]
         for row in mine:
             if row["workload"] == "idle":
                 figures["idle_kb_per_connection"] = row.get("rss_per_conn_kb")

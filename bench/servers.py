@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gamerooms.testing import ServerProcess, free_port
@@ -46,8 +46,6 @@ class Running:
     kind: str
     http: list[str]
     pids: list[int]
-    data: str = ""
-    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def ws(self) -> list[str]:
@@ -89,9 +87,7 @@ def _gamerooms() -> Iterator[Running]:
         server.start(timeout=60)
         try:
             assert server.process is not None
-            yield Running(
-                "gamerooms", "gamerooms", [server.base_url], [server.process.pid], data, env
-            )
+            yield Running("gamerooms", "gamerooms", [server.base_url], [server.process.pid])
         finally:
             server.stop()
 
@@ -108,7 +104,7 @@ def _gamerooms_redis2() -> Iterator[Running]:
             stack.callback(server.stop)
         pids = [server.process.pid for server in servers if server.process is not None]
         urls = [server.base_url for server in servers]
-        yield Running("gamerooms-redis2", "gamerooms", urls, [*pids, redis_pid], data, env)
+        yield Running("gamerooms-redis2", "gamerooms", urls, [*pids, redis_pid])
 
 
 @contextmanager

@@ -68,6 +68,8 @@ def test_relay_rows_measure_latency_and_delivery(results: dict[str, Any]) -> Non
 def test_other_workloads_report_their_figures(results: dict[str, Any]) -> None:
     rows = {row["workload"]: row for row in results["rows"] if row["server"] == "gamerooms"}
     assert rows["turns"]["moves_per_s"] > 0 and rows["turns"]["games"] > 0
+    assert rows["turns"]["games_per_s"] > 0
+    assert 0 < rows["turns"]["p50_ms"] <= rows["turns"]["p99_ms"]
     assert math.isfinite(rows["idle"]["rss_per_conn_kb"])
     assert rows["storm"]["lost"] == 0
     assert rows["storm"]["time_to_all_matched_s"] > 0
