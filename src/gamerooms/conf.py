@@ -55,6 +55,11 @@ class Config:
     """`GET /api/rooms/<code>/` per client address (or per player, with a token)."""
     THROTTLE_MATCH_LOOKUP: str | None = "60/min"
     """`GET /api/matches/<id>/` and its replay per client address (or per player, with a token)."""
+    METRICS: bool = True
+    """Serve `/metrics` (where routed) and time a sample of store calls; False: `/metrics`
+    answers 404 and store calls go untimed."""
+    METRICS_TOKEN: str | None = None
+    """When set, `/metrics` answers only requests with `Authorization: Bearer <token>`."""
 
 
 def load_config() -> Config:

@@ -26,6 +26,7 @@ from gamerooms.rooms.recovery import Recovery
 from gamerooms.rooms.rooms import RoomService
 from gamerooms.rooms.timers import Timers
 from gamerooms.store import build_store
+from gamerooms.store.sampled import SampledStore
 
 
 class SystemClock:
@@ -91,10 +92,13 @@ class Runtime:
 
 
 def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
-    """A Runtime for this config: memory store and write-ahead journal, or Redis and batches."""
+    """A Runtime for this config: memory store and write-ahead journal, or Redis and batches
+    (a sample of store calls timed for /metrics unless METRICS is off)."""
     clock = clock or SystemClock()
     games = game_registry()
     store = build_store(config.REDIS_URL, config.REDIS_PREFIX, config.STATE_FILE)
+    if config.METRICS:
+        store = SampledStore(store)
     journal = DatabaseJournal(
         write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
     )

@@ -4,8 +4,10 @@ Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_RE
 GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
 games), GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
 cookie-authenticated sockets, CSRF and CORS on the REST API), GAMEROOMS_<X>_SECONDS for the
-timing knobs named in `_SECONDS_FROM_ENV`, and GAMEROOMS_<X> for the limits named in
-`_LIMITS_FROM_ENV` (see gamerooms.conf).
+timing knobs named in `_SECONDS_FROM_ENV`, GAMEROOMS_<X> for the limits named in
+`_LIMITS_FROM_ENV` (see gamerooms.conf), GAMEROOMS_METRICS ("off" turns /metrics off) and
+GAMEROOMS_METRICS_TOKEN (a bearer token /metrics asks for). GAMEROOMS_LOG_FORMAT ("json") is
+applied by `gamerooms serve` (gamerooms.log_format).
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ GAMEROOMS: dict[str, Any] = {
         *(path for path in os.environ.get("GAMEROOMS_GAMES", "").split(",") if path),
     ],
     "ALLOWED_ORIGINS": CSRF_TRUSTED_ORIGINS,
+    "METRICS": os.environ.get("GAMEROOMS_METRICS", "on") != "off",
+    "METRICS_TOKEN": os.environ.get("GAMEROOMS_METRICS_TOKEN") or None,
     **{
         name: float(os.environ[f"GAMEROOMS_{name}"])
         for name in _SECONDS_FROM_ENV
@@ -224,5 +228,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"gamerooms": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "gamerooms": {"handlers": ["console"], "level": "INFO"},
+        "django": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
+"""gamerooms' own logs from INFO, Django's errors (a request that failed with a 500); uvicorn
+logs requests itself."""

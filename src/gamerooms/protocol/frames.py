@@ -12,6 +12,7 @@ from typing import Any, Final, Literal
 
 import orjson
 
+from gamerooms.metrics.instruments import count_refusal
 from gamerooms.protocol.codes import ErrorCode
 from gamerooms.protocol.messages import JSONObject, RequestId
 
@@ -46,8 +47,11 @@ def with_request_id(text: str, request_id: RequestId) -> str:
 
 
 def error(code: str, message: str, request_id: RequestId = None) -> str:
-    """`error`: a refused request, to its sender only; `code` must be an ErrorCode value."""
-    return frame("error", request_id, code=ErrorCode(code), message=message)
+    """`error`: a refused request, to its sender only; `code` must be an ErrorCode value.
+    Each one built counts in gamerooms_refusals_total (every error frame is built here)."""
+    text = frame("error", request_id, code=ErrorCode(code), message=message)
+    count_refusal(code)
+    return text
 
 
 # Lobby

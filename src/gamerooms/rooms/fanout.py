@@ -81,9 +81,9 @@ class Fanout:
         while self._tasks:
             await asyncio.gather(*self._tasks)
 
-    def local_count(self) -> int:
-        """Sockets attached in this process."""
-        return sum(len(local.recipients) for local in self._topics.values())
+    def local_counts(self) -> dict[str, int]:
+        """Each topic with sockets attached in this process, and how many."""
+        return {topic: len(local.recipients) for topic, local in self._topics.items()}
 
     async def close_all(self, code: int) -> None:
         """Close every attached socket (server shutdown)."""

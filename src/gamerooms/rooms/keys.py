@@ -9,6 +9,8 @@ from __future__ import annotations
 
 LOBBY_TOPIC = "lobby"
 """The pub/sub topic of the lobby's sockets."""
+SOCKET_KINDS = ("lobby", "room", "queue", "match")
+"""The kinds of game socket: each kind's topics are named after it (see `parse_topic`)."""
 LISTED_ROOMS = "lobby:rooms"
 """The store set of listed (public) room codes."""
 DRAFTS = "lobby:drafts"
@@ -78,3 +80,10 @@ def queue_key(game: str, size: int) -> str:
 def queue_topic(game: str, size: int) -> str:
     """The pub/sub topic of a queue's sockets (keyed by player id)."""
     return f"queue:{game}:{size}"
+
+
+def parse_topic(topic: str) -> tuple[str, str]:
+    """A topic's kind (one of SOCKET_KINDS) and what it is of: a room code, a match id,
+    a queue's "game:size", or "" for the lobby."""
+    kind, _, subject = topic.partition(":")
+    return kind, subject

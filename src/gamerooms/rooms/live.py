@@ -72,6 +72,26 @@ class Envelope(msgspec.Struct, omit_defaults=True):
 _envelope_decoder = msgspec.json.Decoder(Envelope)
 
 
+class Glance(msgspec.Struct):
+    """A stored match's status and seats, read without decoding its game state."""
+
+    status: str
+    players: list[dict[str, Any]]
+
+    @property
+    def bots(self) -> int:
+        """Seats a bot holds."""
+        return sum(1 for player in self.players if player.get("bot"))
+
+
+_glance_decoder = msgspec.json.Decoder(Glance)
+
+
+def glance(blob: bytes) -> Glance:
+    """The status and seats of a stored match."""
+    return _glance_decoder.decode(blob)
+
+
 @dataclass(frozen=True, slots=True)
 class LiveMatch:
     """A decoded live match; `revision` is the store's version of it (every change counts),

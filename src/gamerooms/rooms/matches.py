@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from gamerooms.engine import (
     replay,
     start_match,
 )
+from gamerooms.metrics.instruments import ACTION_SECONDS, count_action
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import iso, match_chat
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
@@ -196,7 +198,11 @@ class MatchService:
             entry = ActionEntry(after.version, seat, name, applied.data, self._clock.now())
             return Change(after, [update_announcement(after, applied, reply)], entry)
 
-        return await self.update(match_id, mutate, expected_version)
+        started = time.perf_counter()
+        after = await self.update(match_id, mutate, expected_version)
+        ACTION_SECONDS.observe(time.perf_counter() - started)
+        count_action(after.game.name)
+        return after
 
     async def chat(
         self, match_id: str, sender: dict[str, Any], text: str, reply: Reply | None = None
