@@ -4,6 +4,7 @@ that ended stays ended, a pause stays a pause, and rooms are still there."""
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -66,6 +67,34 @@ async def paused_by_leaving(clients: list[GameClient]) -> dict[str, Any]:
     paused = await next_frame(clients[1])
     assert paused["type"] == "match.paused" and paused["seat"] == 0, paused
     return paused
+
+
+MOVES = (0, 1, 2, 4)
+"""Tic-tac-toe cells, played in turn from seat 0, that end no match."""
+
+
+async def play_moves(clients: list[GameClient]) -> int:
+    """Play MOVES in turn; the version of the last acknowledged update."""
+    version = 0
+    for turn, cell in enumerate(MOVES):
+        reply = await clients[turn % 2].request("match.action", action="place", data={"cell": cell})
+        assert reply["type"] == "match.update", reply
+        version = reply["version"]
+    return version
+
+
+async def test_every_acknowledged_action_of_matches_played_at_once_survives_a_crash(
+    server: ServerProcess,
+) -> None:
+    matches = [await both_seated(server) for _ in range(4)]
+    acknowledged = await asyncio.gather(*(play_moves(clients) for _, _, clients in matches))
+    crash_and_restart(server)  # right after the last acknowledgement
+
+    for (match_id, players, _), version in zip(matches, acknowledged, strict=True):
+        client, state = await join(server, match_id, players[0])
+        assert state["version"] == version == len(MOVES), state
+        assert [state["state"]["board"][cell] for cell in MOVES] == [0, 1, 0, 1], state
+        await client.close()
 
 
 @pytest.mark.parametrize("game", ["tictactoe", "blackjack"])

@@ -13,12 +13,16 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
-from gamerooms.persistence.batching import DatabaseBatch
 from gamerooms.persistence.records import find_match, history_of
+from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
 
 log = logging.getLogger(__name__)
+
+
+Action = tuple[str, ActionEntry]
+"""A match id and one of its actions."""
 
 
 def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
@@ -32,9 +36,9 @@ def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
     )
 
 
-def _record_matches(records: list[MatchRecord]) -> list[None]:
-    """Insert new match records and the seats of their known players, in one transaction."""
-    with transaction.atomic():
+def _record_matches(records: list[MatchRecord]) -> None:
+    """Insert new match records and the seats of their known players, together."""
+    with transaction.atomic(savepoint=False):
         MatchRecord.objects.bulk_create(records)
         ids = {player["id"] for record in records for player in record.players}
         known = set(Player.objects.filter(id__in=ids).values_list("id", flat=True))
@@ -44,27 +48,19 @@ def _record_matches(records: list[MatchRecord]) -> list[None]:
             for seat, player in enumerate(record.players)
             if player["id"] in known
         )
-    return [None] * len(records)
 
 
-def _insert_each(rows: list[ActionRecord]) -> list[bool]:
-    """Insert action rows in one transaction, each in its own savepoint; False where the (match,
-    version) was already recorded."""
-    inserted = []
-    with transaction.atomic():
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    row.save(force_insert=True)
-                inserted.append(True)
-            except IntegrityError:
-                inserted.append(False)
-    return inserted
+def _insert_actions(actions: list[Action]) -> None:
+    """Insert action rows in one statement; IntegrityError if a (match, version) is recorded
+    already."""
+    ActionRecord.objects.bulk_create([_row(match_id, entry) for match_id, entry in actions])
 
 
-def _insert_many(rows: list[ActionRecord]) -> None:
-    """Insert a batch; if the batch fails, row by row, dropping (and logging) rows that can't be
-    written (e.g. of a match this database never recorded), so one bad row blocks nothing."""
+def _insert_batches(batches: list[list[Action]]) -> None:
+    """Insert batches of actions, skipping those recorded already; if that fails, row by row,
+    dropping (and logging) rows that can't be written (e.g. of a match this database never
+    recorded), so one bad row blocks nothing."""
+    rows = [_row(match_id, entry) for batch in batches for match_id, entry in batch]
     try:
         with transaction.atomic():
             ActionRecord.objects.bulk_create(rows, ignore_conflicts=True)
@@ -79,17 +75,19 @@ def _insert_many(rows: list[ActionRecord]) -> None:
             log.error("dropped action %s of match %s: %s", row.version, row.match_id, "no record")
 
 
-def _finish(match_id: str, result: dict[str, Any], version: int) -> None:
-    MatchRecord.objects.filter(id=match_id).update(
-        status=MatchRecord.Status.FINISHED,
-        result=result,
-        version=version,
-        finished_at=timezone.now(),
-    )
+def _finish(results: list[tuple[str, dict[str, Any], int]]) -> None:
+    for match_id, result, version in results:
+        MatchRecord.objects.filter(id=match_id).update(
+            status=MatchRecord.Status.FINISHED,
+            result=result,
+            version=version,
+            finished_at=timezone.now(),
+        )
 
 
-def _reseat(match_id: str, players: list[dict[str, Any]]) -> None:
-    MatchRecord.objects.filter(id=match_id).update(players=players)
+def _reseat(seatings: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    for match_id, players in seatings:
+        MatchRecord.objects.filter(id=match_id).update(players=players)
 
 
 def _history(match_id: str) -> MatchHistory | None:
@@ -98,21 +96,27 @@ def _history(match_id: str) -> MatchHistory | None:
 
 
 class DatabaseJournal:
-    """Journal on the Django database.
+    """Journal on the Django database, written by a `DatabaseWriter` of its own (which it closes).
 
     Write-ahead mode (the embedded default, where the database is the only durable copy): every
-    action is inserted before it is committed. Buffered mode (when Redis holds the live state
-    durably): committed actions are written in batches every `flush_seconds`, and at once when the
-    match ends.
+    action is committed to the database before it is committed to the store; actions arriving
+    together share a transaction. Buffered mode (when Redis holds the live state durably):
+    committed actions are written in batches every `flush_seconds`, and at once when the match
+    ends. Reads (`history`) go through the database thread, never behind the writer's queue.
     """
 
-    def __init__(self, *, write_ahead: bool, flush_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        *,
+        write_ahead: bool,
+        flush_seconds: float = 0.25,
+        writer: DatabaseWriter | None = None,
+    ) -> None:
         self._write_ahead = write_ahead
         self._flush_seconds = flush_seconds
-        self._pending: list[ActionRecord] = []
+        self._pending: list[Action] = []
         self._flusher: asyncio.Task[None] | None = None
-        self._insert = DatabaseBatch(_insert_each)
-        self._record = DatabaseBatch(_record_matches)
+        self._writer = writer or DatabaseWriter()
 
     async def match_created(
         self,
@@ -122,31 +126,35 @@ class DatabaseJournal:
         players: list[dict[str, Any]],
         seed: int,
     ) -> None:
-        """Record a new match and its seats (matches created meanwhile share the transaction)."""
+        """Record a new match and its seats."""
         record = MatchRecord(id=match_id, game=game, settings=settings, players=players, seed=seed)
-        await self._record(record)
+        await self._writer.write(_record_matches, record)
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
-        """Insert the action now (in a group commit) when the database is the durable copy."""
-        if self._write_ahead and not await self._insert(_row(match_id, entry)):
-            raise StaleVersion(f"version {entry.version} is already recorded")
+        """When the database is the durable copy: return once the action row is committed."""
+        if not self._write_ahead:
+            return
+        try:
+            await self._writer.write(_insert_actions, (match_id, entry))
+        except IntegrityError as error:
+            raise StaleVersion(f"version {entry.version} is already recorded") from error
 
     async def committed(self, match_id: str, entry: ActionEntry) -> None:
         """Queue the action for the next batch when the store is the durable copy."""
         if self._write_ahead:
             return
-        self._pending.append(_row(match_id, entry))
+        self._pending.append((match_id, entry))
         if self._flusher is None or self._flusher.done():
             self._flusher = spawn(self._flush_later())
 
     async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
         """Write out pending actions, then the result."""
         await self.flush()
-        await sync_to_async(_finish)(match_id, result, version)
+        await self._writer.write(_finish, (match_id, result, version))
 
     async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
         """Keep the match record's players as they sit now."""
-        await sync_to_async(_reseat)(match_id, players)
+        await self._writer.write(_reseat, (match_id, players))
 
     async def history(self, match_id: str) -> MatchHistory | None:
         """The match record and its actions in order."""
@@ -159,16 +167,19 @@ class DatabaseJournal:
         if not rows:
             return
         try:
-            await sync_to_async(_insert_many)(rows)
+            await self._writer.write(_insert_batches, rows)
         except Exception:
             self._pending[:0] = rows
             raise
 
     async def close(self) -> None:
-        """Stop the flusher and write what is pending."""
+        """Stop the flusher, write what is pending and close the writer."""
         if self._flusher is not None and not self._flusher.done():
             self._flusher.cancel()
-        await self.flush()
+        try:
+            await self.flush()
+        finally:
+            await self._writer.close()
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self._flush_seconds)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 from gamerooms.models import Player
 from gamerooms.persistence.batching import DatabaseBatch
@@ -83,34 +87,80 @@ def player_for_user_id(user_id: Any) -> Player | None:
 
 
 def players_for_user_ids(user_ids: list[Any]) -> list[Player | None]:
-    """`player_for_user_id` for many users: one query for all who have a player already."""
+    """`player_for_user_id` for many users (ids as the model has them or as strings, as tokens
+    carry them): one query for all who have a player already."""
     found = {
-        player.user_id: player
+        str(player.user_id): player
         for player in Player.objects.filter(user_id__in=user_ids, user__is_active=True)
     }
-    return [found.get(user_id) or player_for_user_id(user_id) for user_id in user_ids]
+    return [found.get(str(user_id)) or player_for_user_id(user_id) for user_id in user_ids]
+
+
+Lookup = Callable[[Any], Awaitable[Player | None]]
 
 
 class PlayerDirectory:
-    """Players by user id, remembered for a short while: a socket's authentication then costs
-    no database query when its player connected recently (every match hand-off reconnects), and
-    lookups that arrive together share one query."""
+    """Players by user id, kept for `ttl_seconds` from when they were read: a socket's token then
+    costs no database query when its player connected lately (every match hand-off reconnects),
+    and lookups that arrive together share one query.
 
-    def __init__(self, ttl_seconds: float = 60.0, size: int = 10_000) -> None:
+    A player or user saved or deleted in this process is forgotten at once (Django's signals);
+    a change made by another process (another server, `gamerooms prune-guests`, or a bulk
+    `update()`, which sends no signal) shows within `ttl_seconds`. At most `size` players are
+    kept; the longest kept go first."""
+
+    def __init__(
+        self,
+        ttl_seconds: float = 60.0,
+        size: int = 10_000,
+        lookup: Lookup | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl = ttl_seconds
         self._size = size
-        self._known: dict[Any, tuple[float, Player]] = {}
-        self._lookup = DatabaseBatch(players_for_user_ids)
+        self._clock = clock
+        self._known: dict[str, tuple[float, Player]] = {}
+        self._forgotten = 0
+        self._lock = threading.Lock()
+        self._lookup = lookup or DatabaseBatch(players_for_user_ids)
+        for model in (Player, get_user_model()):
+            post_save.connect(self._changed, sender=model)
+            post_delete.connect(self._changed, sender=model)
 
     async def by_user_id(self, user_id: Any) -> Player | None:
         """The player of this user (None if there is no such active user)."""
-        now = time.monotonic()
-        known = self._known.get(user_id)
-        if known is not None and known[0] > now:
+        key = str(user_id)
+        known = self._known.get(key)
+        if known is not None and known[0] > self._clock():
             return known[1]
+        forgotten = self._forgotten
         player = await self._lookup(user_id)
         if player is not None:
-            if len(self._known) >= self._size:
-                self._known.clear()
-            self._known[user_id] = (now + self._ttl, player)
+            self._keep(key, player, forgotten)
         return player
+
+    def forget(self, user_id: Any) -> None:
+        """Read this user's player again next time (a lookup under way keeps nothing); from
+        any thread."""
+        with self._lock:
+            self._forgotten += 1
+            self._known.pop(str(user_id), None)
+
+    def _keep(self, key: str, player: Player, forgotten: int) -> None:
+        with self._lock:
+            if forgotten != self._forgotten:
+                return  # something changed while the lookup was under way: it may be stale
+            self._known.pop(key, None)
+            now = self._clock()
+            while self._known:
+                oldest = next(iter(self._known))
+                if len(self._known) < self._size and self._known[oldest][0] > now:
+                    break
+                del self._known[oldest]
+            self._known[key] = (now + self._ttl, player)
+
+    def _changed(
+        self, sender: type[Model], instance: Model, created: bool = False, **kwargs: Any
+    ) -> None:
+        if not created:  # nobody can have looked up what did not exist
+            self.forget(instance.user_id if isinstance(instance, Player) else instance.pk)

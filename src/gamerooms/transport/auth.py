@@ -52,7 +52,9 @@ def origin_allowed(scope: Scope, allowed: Collection[str]) -> bool:
 
 
 async def authenticate(scope: Scope, players: PlayerDirectory) -> Player | None:
-    """The player behind this socket, or None when authentication fails."""
+    """The player behind this socket, or None when authentication fails. A token is checked
+    without the database (its signature and expiry); its player comes from `players`, which asks
+    the database only for a player it has not looked up in the last minute."""
     token = query_params(scope).get("token")
     if token is not None:
         user_id = _user_id_from_token(token)
