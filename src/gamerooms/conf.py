@@ -29,6 +29,12 @@ class Config:
     ROOM_SEAT_GRACE_SECONDS: float = 10.0
     DRAFT_SECONDS: float = 120.0
     TIMER_POLL_SECONDS: float = 0.5
+    HEARTBEAT_SECONDS: float = 3.0
+    """How often a server process refreshes its heartbeat and cleans up after processes that
+    died (whose seats, room seats, queue places and drafts it hands back)."""
+    PROCESS_TTL_SECONDS: float = 10.0
+    """How long a process's heartbeat outlives its last refresh: a process that dies is cleaned
+    up after within PROCESS_TTL_SECONDS + HEARTBEAT_SECONDS."""
     MATCH_GRACE_SECONDS: float = 60.0
     DECIDE_SECONDS: float = 30.0
     BOT_DELAY_SECONDS: float = 0.6

@@ -5,21 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
+from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.fanout import Fanout
+from gamerooms.rooms.leases import Leases
+from gamerooms.rooms.liveness import Liveness
 from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
-from gamerooms.rooms.ports import Clock, Store
+from gamerooms.rooms.ports import Clock, Store, StoreUnavailable
 from gamerooms.rooms.presence import SeatPresence
 from gamerooms.rooms.queue import QueueService
 from gamerooms.rooms.recovery import Recovery
@@ -64,7 +67,9 @@ class Runtime:
     autoplay: Autoplay
     players: PlayerDirectory
     recovery: Recovery
-    _timer_task: asyncio.Task[None] | None = None
+    leases: Leases
+    liveness: Liveness
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
     def backend(self) -> str:
@@ -77,16 +82,20 @@ class Runtime:
             await self.recovery.run()
 
     def start(self) -> None:
-        """Start firing timers (the server does this; one-off commands do not)."""
-        if self._timer_task is None:
-            self._timer_task = spawn(self.timers.run_forever())
+        """Start firing timers and beating (the server does this; one-off commands do not)."""
+        if not self._tasks:
+            self._tasks = [spawn(self.timers.run_forever()), spawn(self.liveness.run_forever())]
 
     async def close(self) -> None:
-        """Stop the timers, write out the journal and release the store."""
-        if self._timer_task is not None:
-            self._timer_task.cancel()
+        """Stop the timers and the heartbeat (the other processes then clean up after this one
+        at once), write out the journal and release the store."""
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._timer_task
+                await task
+        if self._tasks:
+            with contextlib.suppress(StoreUnavailable):
+                await self.leases.retire()
         await self.journal.close()
         await self.store.close()
 
@@ -104,7 +113,10 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     )
     matches = MatchService(store, journal, games, clock)
     timers = Timers(store, clock, config.TIMER_POLL_SECONDS)
-    lobby = LobbyService(store, timers, clock, config.DRAFT_SECONDS, config.MAX_DRAFTS_PER_PLAYER)
+    leases = Leases(store, config.PROCESS_TTL_SECONDS)
+    lobby = LobbyService(
+        store, timers, leases, clock, config.DRAFT_SECONDS, config.MAX_DRAFTS_PER_PLAYER
+    )
     attempts = PasswordAttempts(
         store, config.PASSWORD_ATTEMPTS_PER_PLAYER, config.PASSWORD_ATTEMPTS_PER_ROOM
     )
@@ -118,11 +130,13 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         attempts,
         config.MAX_ROOMS_PER_PLAYER,
     )
-    queue = QueueService(store, games, matches, timers, config.QUEUE_BOT_FILL_SECONDS)
+    queue = QueueService(store, games, matches, timers, leases, config.QUEUE_BOT_FILL_SECONDS)
     pauses = Pauses(matches, timers, config.DECIDE_SECONDS)
-    presence = SeatPresence(matches, store, timers, pauses, config.MATCH_GRACE_SECONDS)
+    presence = SeatPresence(matches, leases, timers, pauses, config.MATCH_GRACE_SECONDS)
     autoplay = Autoplay(matches, timers, pauses, config.BOT_DELAY_SECONDS)
     fanout = Fanout(store)
+    liveness = Liveness(store, leases, config.HEARTBEAT_SECONDS)
+    liveness.on_lost(lambda: fanout.reset(CloseCode.TRY_AGAIN_LATER))
     return Runtime(
         config,
         games,
@@ -140,6 +154,8 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         autoplay,
         PlayerDirectory(),
         Recovery(store, matches, pauses, presence, rooms, lobby),
+        leases,
+        liveness,
     )
 
 

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from gamerooms.rooms.keys import match_topic
+from gamerooms.rooms.ports import StoreUnavailable
 from gamerooms.store.redis import RedisStore
 
 pytestmark = pytest.mark.redis
@@ -151,6 +152,33 @@ async def test_set_queue_and_timer_key_schema(
         assert await raw.hgetall(timer_payloads) == {b"turn:m1": b"T"}
         assert await store.timers_due(1_700_000_000.25) == [("turn:m1", b"T")]
         assert await raw.exists(timers, timer_payloads) == 0
+    finally:
+        await store.close()
+
+
+async def test_lease_and_queue_owner_key_schema(
+    redis_url: str, redis_prefix: str, raw: Redis
+) -> None:
+    store = RedisStore(redis_url, prefix=redis_prefix)
+    try:
+        await store.create("process:p1", b"")
+        await store.subscribe("process:p1", lambda payload: None)  # p1 is live
+        await store.hold_presence("match:m1", "0", "process:p1", "7")
+        leases = f"{redis_prefix}leases:process:p1"
+        assert await raw.hgetall(leases) == {b"7": b"match:m1\n0"}
+        assert await raw.hgetall(f"{redis_prefix}presence:match:m1") == {b"0": b"1"}
+        assert await store.release_presence("match:m1", "0", "process:p1", "7") == 0
+        assert await raw.exists(leases, f"{redis_prefix}presence:match:m1") == 0
+
+        owners = f"{redis_prefix}queue-owners:q"
+        await store.queue_join("q", "ann", b"A", 3, owner="process:p1")
+        await store.queue_join("q", "bot", b"R", 3)
+        assert await raw.hgetall(owners) == {b"ann": b"process:p1"}
+        assert await store.queue_leave("q", "ann")
+        assert await raw.exists(owners) == 0
+        await store.queue_join("q", "ann", b"A", 2, owner="process:p1")
+        assert await raw.exists(owners) == 0  # matched with the bot: every key is gone
+        assert await raw.exists(f"{redis_prefix}queue:q", f"{redis_prefix}queue-payloads:q") == 0
     finally:
         await store.close()
 
@@ -327,6 +355,40 @@ async def test_reader_waits_out_a_server_restart(
         await store.close()
         await other.close()
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_pubsub_outage_blocks_neither_unsubscribe_nor_subscribe(
+    private_redis: PrivateRedis, collect: Collect
+) -> None:
+    """While Redis is down: the loss is heard at once, commands fail as StoreUnavailable,
+    unsubscribing returns at once, and a subscription made meanwhile is applied on reconnect."""
+    store = RedisStore(private_redis.url)
+    raw = Redis.from_url(private_redis.url)
+    lost = asyncio.Event()
+    store.on_connection_lost(lost.set)
+    try:
+        kept, dropped, late = collect("kept"), collect("dropped"), collect("late")
+        await store.subscribe("kept", kept)
+        given_up = await store.subscribe("dropped", dropped)
+
+        await private_redis.stop()
+        await asyncio.wait_for(lost.wait(), TIMEOUT)
+        await asyncio.wait_for(given_up.close(), 1.0)  # not held up by the reconnection loop
+        with pytest.raises(StoreUnavailable):
+            await store.publish("kept", b"lost")
+        subscribing = asyncio.ensure_future(store.subscribe("late", late))
+
+        await private_redis.start()
+        await asyncio.wait_for(subscribing, TIMEOUT)
+        assert await raw.publish("gamerooms:late", b"l") == 1
+        assert await raw.publish("gamerooms:dropped", b"d") == 0
+        await store.publish("kept", b"after")
+        await kept.wait_for_payload(b"after")
+        assert await late.wait_for_count(1) == [b"l"]
+        assert dropped.payloads == []
+    finally:
+        await raw.aclose()
+        await store.close()
 
 
 async def test_close_is_clean_and_idempotent(

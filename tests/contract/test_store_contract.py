@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gamerooms.rooms.ports import Store
+from gamerooms.rooms.ports import OwnerGone, Reaped, Store, Subscription
 from gamerooms.store import MemoryStore, build_store
 
 TIMEOUT = 10.0
@@ -396,6 +396,49 @@ async def test_leave_racing_a_completing_join(store: Store, peer: Store) -> None
     assert sum(outcomes.values()) == 100
 
 
+async def live_owner(store: Store, owner: str) -> Subscription:
+    """Make `owner` live: its document exists and its topic has a subscriber."""
+    await store.create(owner, b"")
+    return await store.subscribe(owner, lambda payload: None)
+
+
+async def test_queue_drops_members_whose_owner_is_gone(store: Store) -> None:
+    """A member queued with an owner is matched only while that owner is live."""
+    await live_owner(store, "process:live")
+    dead = await live_owner(store, "process:dead")
+    assert await store.queue_join("q", "ann", b"A", 2, owner="process:dead") == []
+    assert await store.queue_join("q", "bot", b"R", 3) == []  # no owner: always counts
+    await dead.close()  # its process died: the document is left, the subscription is not
+    assert await store.queue_join("q", "bob", b"B", 2, owner="process:live") == [b"R", b"B"]
+    assert await store.queue_length("q") == 0  # ann was dropped, not put back
+    assert not await store.queue_leave("q", "ann")
+
+
+async def test_queue_keeps_live_members_in_order_past_ghosts(store: Store) -> None:
+    await live_owner(store, "process:live")
+    await live_owner(store, "process:dead")
+    for name in ("g1", "ann", "g2", "g3", "bob"):
+        owner = "process:dead" if name.startswith("g") else "process:live"
+        assert await store.queue_join("q", name, name.encode(), 9, owner=owner) == []
+    await store.delete("process:dead")  # its document lapsed
+    assert await store.queue_join("q", "cat", b"cat", 3, owner="process:live") == [
+        b"ann",
+        b"bob",
+        b"cat",
+    ]
+    assert await store.queue_length("q") == 0
+    assert await store.queue_join("q", "dan", b"dan", 2) == []  # nothing of the ghosts is left
+
+
+async def test_queue_with_too_few_live_members_waits(store: Store) -> None:
+    dead = await live_owner(store, "process:dead")
+    assert await store.queue_join("q", "ann", b"A", 2, owner="process:dead") == []
+    await dead.close()
+    assert await store.queue_join("q", "bob", b"B", 2) == []
+    assert await store.queue_length("q") == 1
+    assert await store.queue_leave("q", "bob")
+
+
 # -- timers -----------------------------------------------------------------------------------
 
 
@@ -655,6 +698,87 @@ async def test_presence_under_concurrency(store: Store, peer: Store) -> None:
     counts = await asyncio.wait_for(asyncio.gather(*leaves), TIMEOUT)
     assert sorted(counts) == list(range(100))
     assert await peer.presence("room:1") == {}
+
+
+async def test_leases_count_like_connections(store: Store) -> None:
+    await store.create("process:a", b"")
+    assert await store.hold_presence("match:m1", "0", "process:a", "1") == 1
+    assert await store.hold_presence("match:m1", "0", "process:a", "2") == 2
+    assert await store.hold_presence("match:m1", "0", "process:a", "2") == 2  # held already
+    assert await store.adjust_presence("match:m1", "0", 1) == 3  # counts with the rest
+    assert await store.presence("match:m1") == {"0": 3}
+    assert await store.release_presence("match:m1", "0", "process:a", "1") == 2
+    assert await store.release_presence("match:m1", "0", "process:a", "1") is None  # given back
+    assert await store.release_presence("match:m1", "0", "process:a", "never") is None
+    assert await store.release_presence("match:m1", "0", "process:a", "2") == 1
+    assert await store.presence("match:m1") == {"0": 1}
+
+
+async def test_no_lease_is_held_for_a_gone_owner(store: Store) -> None:
+    with pytest.raises(OwnerGone):
+        await store.hold_presence("match:m1", "0", "process:never", "1")
+    assert await store.presence("match:m1") == {}
+
+
+async def test_reap_gives_back_what_a_gone_owner_held_once(store: Store, peer: Store) -> None:
+    dead = await live_owner(store, "process:dead")
+    await live_owner(store, "process:live")
+    await store.hold_presence("match:m1", "0", "process:dead", "1")
+    await store.hold_presence("match:m1", "0", "process:dead", "2")
+    await store.hold_presence("match:m1", "1", "process:dead", "3")
+    await store.hold_presence("match:m1", "1", "process:live", "1")
+    await store.hold_presence("queue:tictactoe:2", "ann", "process:dead", "4")
+    assert await store.reap_presence("process:dead") is None  # live: nothing is taken
+
+    await dead.close()  # its process died, its document not lapsed yet
+    reaps = [handle.reap_presence("process:dead") for handle in (store, peer, store, peer)]
+    results = await asyncio.wait_for(asyncio.gather(*reaps), TIMEOUT)
+    [reaped] = [result for result in results if result]
+    assert sorted(reaped) == [
+        ("match:m1", "0", 0),
+        ("match:m1", "1", 1),
+        ("queue:tictactoe:2", "ann", 0),
+    ]
+    assert results.count([]) == 3  # the others found it reaped already
+    assert await store.load("process:dead") is None  # its document goes with it
+    assert await store.presence("match:m1") == {"1": 1}
+    assert await store.presence("queue:tictactoe:2") == {}
+    assert await store.release_presence("match:m1", "0", "process:dead", "1") is None
+    assert await store.release_presence("match:m1", "1", "process:live", "1") == 0
+    with pytest.raises(OwnerGone):
+        await store.hold_presence("match:m1", "0", "process:dead", "5")
+
+
+async def test_an_owner_whose_document_lapsed_is_reaped(store: Store) -> None:
+    await live_owner(store, "process:stalled")  # still subscribed: it hangs
+    await store.hold_presence("room:r", "ann", "process:stalled", "1")
+    await store.delete("process:stalled")
+    assert await store.reap_presence("process:stalled") == [("room:r", "ann", 0)]
+    assert await store.reap_presence("never-registered") == []
+
+
+async def test_a_hold_never_outlives_its_owners_reap(store: Store, peer: Store) -> None:
+    """Holds racing the reap of their owner: each is either taken back by the reap or refused."""
+    subscription = await live_owner(store, "process:p")
+    handles = [store, peer]
+
+    async def hold(i: int) -> bool:
+        try:
+            await handles[i % 2].hold_presence("room:r", f"m{i}", "process:p", str(i))
+        except OwnerGone:
+            return False
+        return True
+
+    async def reap() -> list[Reaped] | None:
+        await subscription.close()
+        return await peer.reap_presence("process:p")
+
+    *held, reaped = await asyncio.wait_for(
+        asyncio.gather(*(hold(i) for i in range(20)), reap()), TIMEOUT
+    )
+    assert reaped is not None
+    assert {member for _, member, _ in reaped} == {f"m{i}" for i, ok in enumerate(held) if ok}
+    assert await store.presence("room:r") == {}
 
 
 # -- counters ---------------------------------------------------------------------------------

@@ -4,48 +4,14 @@ does, without restarting the server."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import time
 from typing import Any
 
 import httpx
-import pytest
 
-from gamerooms.testing import ServerProcess, free_port, running_server
+from gamerooms.testing import ServerProcess, running_server
+from tests.integration.private_redis import WAIT_SECONDS, PrivateRedis
 from tests.support import redis_url_or_skip
-
-WAIT_SECONDS = 15.0
-
-
-class PrivateRedis:
-    """A memory-only redis-server of this test's own, which it stops and starts again."""
-
-    def __init__(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server is not installed")
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._command = [binary, "--bind", "127.0.0.1", "--port", str(self.port)]
-        self._command += ["--save", "", "--appendonly", "no"]
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        """Start it and wait until it answers PING."""
-        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + WAIT_SECONDS
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        while subprocess.run(ping, capture_output=True, check=False).stdout.strip() != b"PONG":
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        """Stop it (idempotent)."""
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=WAIT_SECONDS)
-            self._process = None
 
 
 async def health(server: ServerProcess) -> tuple[int, dict[str, Any]]:

@@ -44,3 +44,5 @@ class CloseCode(IntEnum):
     """The seat was handed to a bot (its player left, was away too long, or idle)."""
     GOING_AWAY = 1001
     SERVER_ERROR = 1011
+    TRY_AGAIN_LATER = 1013
+    """The server lost its store for a while: reconnect with backoff."""

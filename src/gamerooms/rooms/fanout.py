@@ -10,7 +10,7 @@ from typing import Protocol
 
 from gamerooms.rooms.announcement import Announcement, decode_announcement
 from gamerooms.rooms.background import spawn
-from gamerooms.rooms.ports import Store, Subscription
+from gamerooms.rooms.ports import Store, StoreUnavailable, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,32 @@ class Fanout:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def attach(self, topic: str, recipient: Recipient) -> None:
-        """Start delivering the topic's announcements to `recipient`."""
+        """Start delivering the topic's announcements to `recipient`; the store's error (and
+        nothing attached) if subscribing to the topic failed."""
         local = self._topics.get(topic)
-        if local is not None:
-            local.recipients.append(recipient)
-            await local.ready.wait()
+        if local is None:
+            local = self._topics[topic] = _Topic(recipients=[recipient])
+            await self._subscribe(topic, local)
             return
-        local = self._topics[topic] = _Topic(recipients=[recipient])
+        local.recipients.append(recipient)
+        await local.ready.wait()
+        if local.subscription is None:
+            local.recipients.remove(recipient)
+            raise StoreUnavailable(f"subscribing to {topic} failed")
+
+    async def _subscribe(self, topic: str, local: _Topic) -> None:
+        """Subscribe a topic's first socket; forget the topic if that fails."""
         try:
             listener = lambda payload: self._receive(local, payload)  # noqa: E731
             local.subscription = await self._store.subscribe(topic, listener)
+        except BaseException:
+            if self._topics.get(topic) is local:
+                del self._topics[topic]
+            raise
         finally:
             local.ready.set()
+        if self._topics.get(topic) is not local:  # reset meanwhile
+            await local.subscription.close()
 
     async def detach(self, topic: str, recipient: Recipient) -> None:
         """Stop delivering to `recipient`; unsubscribe when it was the last one here."""
@@ -90,6 +104,16 @@ class Fanout:
         for local in list(self._topics.values()):
             for recipient in list(local.recipients):
                 await recipient.close(code)
+
+    async def reset(self, code: int) -> None:
+        """Close every attached socket and forget every topic (the store was lost, and with it
+        what the topics carried meanwhile); detaching those sockets later does nothing."""
+        topics, self._topics = self._topics, {}
+        for local in topics.values():
+            for recipient in local.recipients:
+                await recipient.close(code)
+            if local.subscription is not None:
+                await local.subscription.close()
 
     def _receive(self, local: _Topic, payload: bytes) -> None:
         local.queue.append(payload)

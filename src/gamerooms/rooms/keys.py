@@ -2,7 +2,8 @@
 
 These strings name stored data: changing one loses what a running store (Redis, a state file)
 already holds. A document, a presence set and a topic of the same thing may share a string, as
-the store keeps documents, presence, sets and topics apart.
+the store keeps documents, presence, sets and topics apart. Presence keys read `kind:subject`:
+what a process that died held is handed back to the handler of its kind (`rooms.leases`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ SOCKET_KINDS = ("lobby", "room", "queue", "match")
 LISTED_ROOMS = "lobby:rooms"
 """The store set of listed (public) room codes."""
 DRAFTS = "lobby:drafts"
-"""The store set of pending draft ids."""
+"""The store set of pending draft ids, and the presence key of the lobby sockets that hold them."""
+PROCESSES = "processes"
+"""The store set of server processes' heartbeat documents, until each is cleaned up after."""
+
+
+def process_key(process_id: str) -> str:
+    """The store key of a server process's heartbeat document, the owner of what it holds."""
+    return f"process:{process_id}"
 
 
 def room_key(code: str) -> str:

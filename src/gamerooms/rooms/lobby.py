@@ -1,4 +1,5 @@
-"""The lobby: the list of open rooms, its live updates, and drafts (someone creating a room)."""
+"""The lobby: the list of open rooms, its live updates, and drafts (someone creating a room).
+A draft is held by the process serving its lobby socket, and ends when that process dies."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.holdings import Holdings, LimitReached
 from gamerooms.rooms.keys import DRAFTS, LISTED_ROOMS, LOBBY_TOPIC, draft_key, room_key
+from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.ports import Clock, Publication, Store
 from gamerooms.rooms.room import Room, decode_room
 from gamerooms.rooms.timers import Timers
@@ -62,16 +64,19 @@ class LobbyService:
         self,
         store: Store,
         timers: Timers,
+        leases: Leases,
         clock: Clock,
         draft_seconds: float,
         max_drafts_per_player: int,
     ) -> None:
         self._store = store
         self._timers = timers
+        self._leases = leases
         self._clock = clock
         self._draft_seconds = draft_seconds
         self._drafting = Holdings(store, "drafts", max_drafts_per_player, self._still_drafting)
         timers.on(DRAFT_TIMER, self._draft_lapsed)
+        leases.on("lobby", self._left_behind)  # DRAFTS
 
     async def rooms(self, wanted: LobbyFilter) -> list[dict[str, Any]]:
         """Summaries of the listed rooms the filter wants, oldest first."""
@@ -101,6 +106,7 @@ class LobbyService:
         except LimitReached:
             await self._store.delete(draft_key(pending_id))
             raise
+        await self._leases.hold(DRAFTS, pending_id)
         await self._store.set_add(DRAFTS, pending_id)
         await self._timers.set(DRAFT_TIMER, pending_id, self._draft_seconds)
         await self._announce(frames.lobby_room_pending(pending_id, player))
@@ -127,7 +133,12 @@ class LobbyService:
     async def _draft_lapsed(self, pending_id: str, _: bytes) -> None:
         await self._drop_draft(pending_id)
 
+    async def _left_behind(self, drafts: str, pending_id: str) -> None:
+        """The draft's lobby socket was on a process that died."""
+        await self.end_draft(pending_id)
+
     async def _drop_draft(self, pending_id: str) -> None:
+        await self._leases.release(DRAFTS, pending_id)
         if await self._store.set_remove(DRAFTS, pending_id):
             await self._store.delete(draft_key(pending_id))
             await self._announce(frames.lobby_room_pending_cancelled(pending_id))

@@ -20,6 +20,19 @@ class Subscription(Protocol):
 Publication = tuple[str, bytes]
 """A (topic, payload) pair published as part of a commit."""
 
+Reaped = tuple[str, str, int]
+"""A presence a lapsed owner held, taken back: its key, its member, and the member's count left."""
+
+
+class StoreUnavailable(ConnectionError):
+    """The store did not answer (unreachable, or too slow): nothing is known to have changed;
+    try again later."""
+
+
+class OwnerGone(StoreUnavailable):
+    """A presence was held for an owner whose document is gone: that owner is taken for gone,
+    and what it held is taken back."""
+
 
 class Store(Protocol):
     """Live state shared by every server process; every update is atomic.
@@ -29,6 +42,10 @@ class Store(Protocol):
     publishes its announcements in the same atomic step, so every subscriber in every process sees
     announcements in commit order. Queues, timers and presence counters have atomic operations of
     their own.
+
+    An *owner* (of queue members and presence leases) is a document key, and the owner is live
+    while that document exists and something subscribes to the topic of the same name: its
+    process keeps both going, and a process that dies takes its subscription with it.
     """
 
     async def create(
@@ -71,10 +88,14 @@ class Store(Protocol):
     async def set_members(self, key: str) -> set[str]:
         """Every member of a set."""
 
-    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
+    async def queue_join(
+        self, key: str, member: str, payload: bytes, size: int, owner: str | None = None
+    ) -> list[bytes]:
         """Append a member (with its payload) to a FIFO queue unless it is already queued; then,
-        if at least `size` members wait, remove the oldest `size` and return their payloads in
-        queue order — all atomically, so no member is ever returned twice. Else []."""
+        if at least `size` live members wait, remove the oldest `size` and return their payloads
+        in queue order — all atomically, so no member is ever returned twice. Else []. A member
+        queued with an `owner` counts while the owner is live: one whose owner is gone is dropped
+        from the queue instead of being returned."""
 
     async def queue_leave(self, key: str, member: str) -> bool:
         """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
@@ -98,6 +119,20 @@ class Store(Protocol):
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
 
+    async def hold_presence(self, key: str, member: str, owner: str, lease: str) -> int:
+        """Count one more connection of `member` under `key`, held by `owner` under the name
+        `lease`; the new count. Holding a lease again changes nothing. OwnerGone if the owner's
+        document is missing."""
+
+    async def release_presence(self, key: str, member: str, owner: str, lease: str) -> int | None:
+        """Give back the connection counted under `lease`; the member's count now, or None if
+        the lease was not held (given back already, or taken back with its owner)."""
+
+    async def reap_presence(self, owner: str) -> list[Reaped] | None:
+        """If `owner` is not live: delete its document and give back every lease it held,
+        atomically, so that only one caller ever gets them; (key, member, count left) of each
+        member it held. None while the owner is live."""
+
     async def count(self, key: str, amount: int, window: float) -> int:
         """Add `amount` to a counter that vanishes `window` seconds after the add that started
         it (only a positive amount starts one); the new count, never below 0, atomically."""
@@ -108,6 +143,11 @@ class Store(Protocol):
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
         """Call `listener` with every payload later published on `topic`; returns once the
         subscription is live, so a publish after it returns is received."""
+
+    def on_connection_lost(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the store loses its connection: a command that could not
+        reach it, or a dropped subscription connection (payloads published until it is back are
+        lost to this process's subscribers)."""
 
     async def close(self) -> None:
         """Release connections and background tasks."""

@@ -1,14 +1,15 @@
-"""Presence in a match: a dropped seat keeps its place for a grace period, then counts as gone."""
+"""Presence in a match: a dropped seat keeps its place for a grace period, then counts as gone.
+A seat whose socket was on a process that died counts as dropped once that process is reaped."""
 
 from __future__ import annotations
 
 from gamerooms.protocol import frames
 from gamerooms.rooms.announcement import EVERYONE, Announcement
 from gamerooms.rooms.keys import match_presence_key
+from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.live import PAUSED, LiveMatch
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
-from gamerooms.rooms.ports import Store
 from gamerooms.rooms.timers import Timers
 
 GRACE_TIMER = "grace"
@@ -21,19 +22,20 @@ class SeatPresence:
     def __init__(
         self,
         matches: MatchService,
-        store: Store,
+        leases: Leases,
         timers: Timers,
         pauses: Pauses,
         grace_seconds: float,
     ) -> None:
         self._matches = matches
-        self._store = store
+        self._leases = leases
         self._timers = timers
         self._pauses = pauses
         self._grace = grace_seconds
         timers.on(GRACE_TIMER, self._grace_over)
         timers.on(ARRIVAL_TIMER, self._grace_over)
         matches.on_start(self.expect)
+        leases.on("match", self._left_behind)  # match_presence_key
 
     async def expect(self, match: LiveMatch) -> None:
         """Give every person seated in a match that nobody here has connected to yet the
@@ -45,7 +47,7 @@ class SeatPresence:
 
     async def connected(self, match_id: str, seat: int) -> None:
         """A socket for this seat opened."""
-        count = await self._store.adjust_presence(match_presence_key(match_id), str(seat), 1)
+        count = await self._leases.hold(match_presence_key(match_id), str(seat))
         if count == 1:
             await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
             if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
@@ -60,9 +62,17 @@ class SeatPresence:
 
     async def disconnected(self, match_id: str, seat: int, gone: bool) -> None:
         """A socket for this seat closed; `gone` when the player left or was replaced."""
-        count = await self._store.adjust_presence(match_presence_key(match_id), str(seat), -1)
-        if count > 0 or gone:
+        count = await self._leases.release(match_presence_key(match_id), str(seat))
+        if count is None or count > 0 or gone:
             return
+        await self._dropped(match_id, seat)
+
+    async def _left_behind(self, match_id: str, seat: str) -> None:
+        """The seat's last socket was on a process that died."""
+        await self._dropped(match_id, int(seat))
+
+    async def _dropped(self, match_id: str, seat: int) -> None:
+        """Announce the drop and give the seat its grace (unless the match is over, or a bot's)."""
         match = await self._matches.get(match_id)
         if match.finished or match.is_bot(seat):
             return
@@ -73,7 +83,7 @@ class SeatPresence:
 
     async def _grace_over(self, key: str, payload: bytes) -> None:
         match_id, _, seat = key.partition("/")
-        if seat in await self._store.presence(match_presence_key(match_id)):
+        if int(seat) in await self._matches.connected_seats(match_id):
             return
         match = await self._matches.get(match_id)
         if not match.finished and not match.is_bot(int(seat)):

@@ -1,4 +1,7 @@
-"""The public matchmaking queue: players wait per game and match size; full groups get a match."""
+"""The public matchmaking queue: players wait per game and match size; full groups get a match.
+
+A player's place is held by the process serving their socket: one whose process died is never
+matched (the store skips it) and is taken out once that process is reaped."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from gamerooms.rooms.background import call_later, spawn
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.keys import queue_key, queue_topic
+from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.ports import Store
 from gamerooms.rooms.timers import Timers
@@ -38,16 +42,19 @@ class QueueService:
         games: GameRegistry,
         matches: MatchService,
         timers: Timers,
+        leases: Leases,
         bot_fill_seconds: float | None = None,
     ) -> None:
         self._store = store
         self._games = games
         self._matches = matches
         self._timers = timers
+        self._leases = leases
         self._bot_fill_seconds = bot_fill_seconds
         self._counts_due: set[tuple[str, int]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         timers.on(BOT_FILL_TIMER, self._fill_with_bots)
+        leases.on("queue", self._left_behind)  # queue_key
 
     def size_for(self, game: str, players: int | None) -> int:
         """The match size a player asks for, checked against the game; NotFound, Refusal."""
@@ -63,11 +70,11 @@ class QueueService:
     async def join(self, game: str, size: int, player: dict[str, Any], token: str) -> int | None:
         """Queue the player from the socket with this token (which replaces an older socket of
         the player); start a match when full. How many wait now, or None if a match started."""
-        sockets = await self._store.adjust_presence(queue_key(game, size), player["id"], 1)
+        sockets = await self._leases.hold(queue_key(game, size), player["id"])
         if sockets > 1:
             replace = Announcement(close=[player["id"]], close_code=CloseCode.REPLACED, keep=token)
             await self._publish(game, size, replace)
-        if await self._enqueue(game, size, player):
+        if await self._enqueue(game, size, player, self._leases.owner):
             return None
         self._waiting_soon(game, size)
         if self._bot_fill_seconds is not None:
@@ -76,12 +83,21 @@ class QueueService:
 
     async def socket_closed(self, game: str, size: int, player_id: str) -> None:
         """One of the player's queue sockets closed."""
-        await self._store.adjust_presence(queue_key(game, size), player_id, -1)
+        await self._leases.release(queue_key(game, size), player_id)
 
-    async def _enqueue(self, game: str, size: int, player: dict[str, Any]) -> bool:
-        """Queue one player; True if that made a group (whose match is then started)."""
+    async def _left_behind(self, queue: str, player_id: str) -> None:
+        """The player's last queue socket was on a process that died: out of the queue."""
+        game, _, size = queue.rpartition(":")
+        await self.cancel(game, int(size), player_id)
+
+    async def _enqueue(
+        self, game: str, size: int, player: dict[str, Any], owner: str | None = None
+    ) -> bool:
+        """Queue one player (alive while `owner` is, if given); True if that made a group
+        (whose match is then started)."""
         entry = orjson.dumps(player)
-        group = await self._store.queue_join(queue_key(game, size), player["id"], entry, size)
+        key = queue_key(game, size)
+        group = await self._store.queue_join(key, player["id"], entry, size, owner)
         if group:
             await self._start(game, size, [orjson.loads(member) for member in group])
         return bool(group)

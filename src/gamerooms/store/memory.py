@@ -10,8 +10,10 @@ start empty: they belong to sockets, which a restart closes).
 
 Document TTLs are kept too: an expired document reads as missing, and expired documents are
 swept on every document operation (a heap of deadlines, on the `clock` given, monotonic by
-default). Queues are insertion-ordered dicts (member -> payload); timers are a dict plus a heap
-of (due, name, generation) entries, stale ones skipped lazily.
+default). Queues are insertion-ordered dicts (member -> payload), with the owner of each member
+that has one; timers are a dict plus a heap of (due, name, generation) entries, stale ones
+skipped lazily. Presence held under a lease is also filed under its owner (owner -> lease ->
+(key, member)), for `reap_presence`.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import heapq
 import itertools
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 
-from gamerooms.rooms.ports import Listener, Publication, Subscription
+from gamerooms.rooms.ports import Listener, OwnerGone, Publication, Reaped, Subscription
 from gamerooms.store.state_file import StateFile
 from gamerooms.store.subscription import StoreSubscription
 
@@ -49,11 +52,13 @@ class MemoryStore:
         self._deadline_heap: list[tuple[float, str]] = []  # may hold stale entries
         self._sets: dict[str, set[str]] = {}
         self._queues: dict[str, dict[str, bytes]] = {}  # insertion order is queue order
+        self._queue_owners: dict[str, dict[str, str]] = {}  # queue -> member -> owner
         # timer name -> (due, generation, payload); the heap's entries name a generation
         self._timers: dict[str, tuple[float, int, bytes]] = {}
         self._timer_heap: list[tuple[float, str, int]] = []  # may hold stale entries
         self._generations = itertools.count()
         self._presence: dict[str, dict[str, int]] = {}
+        self._leases: dict[str, dict[str, tuple[str, str]]] = {}  # owner -> lease -> key, member
         self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
         self._counter_heap: list[tuple[float, str]] = []  # (expires at, key) of each start
         self._topics: dict[str, list[StoreSubscription[str]]] = {}
@@ -150,29 +155,35 @@ class MemoryStore:
 
     # -- queues -----------------------------------------------------------------------------
 
-    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
-        """Append unless queued; then pop and return the oldest `size` payloads if enough wait."""
+    async def queue_join(
+        self, key: str, member: str, payload: bytes, size: int, owner: str | None = None
+    ) -> list[bytes]:
+        """Append unless queued; then pop and return the oldest `size` payloads if enough live
+        members wait (dropping those whose owner is gone)."""
         if size < 1:
             raise ValueError(f"size must be at least 1, not {size!r}")
         queue = self._queues.setdefault(key, {})
-        queue.setdefault(member, payload)
+        if member not in queue:
+            queue[member] = payload
+            if owner is not None:
+                self._queue_owners.setdefault(key, {})[member] = owner
         if len(queue) < size:
             return []
+        self._expire()
+        owners = self._queue_owners.get(key, {})
+        for ghost in [each for each, owner in owners.items() if not self._live(owner)]:
+            self._leave(key, ghost)
+        if len(self._queues.get(key, ())) < size:
+            return []
         group = list(itertools.islice(queue, size))
-        payloads = [queue.pop(each) for each in group]
-        if not queue:
-            del self._queues[key]
+        payloads = [queue[each] for each in group]
+        for each in group:
+            self._leave(key, each)
         return payloads
 
     async def queue_leave(self, key: str, member: str) -> bool:
         """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
-        queue = self._queues.get(key)
-        if queue is None or member not in queue:
-            return False
-        del queue[member]
-        if not queue:
-            del self._queues[key]
-        return True
+        return self._leave(key, member)
 
     async def queue_length(self, key: str) -> int:
         """How many members wait in a queue."""
@@ -211,19 +222,41 @@ class MemoryStore:
 
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
-        members = self._presence.setdefault(key, {})
-        count = max(members.get(member, 0) + delta, 0)
-        if count:
-            members[member] = count
-        else:
-            members.pop(member, None)
-            if not members:
-                del self._presence[key]
-        return count
+        return self._adjust(key, member, delta)
 
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
         return dict(self._presence.get(key, {}))
+
+    async def hold_presence(self, key: str, member: str, owner: str, lease: str) -> int:
+        """Count one more connection under a lease of `owner`; OwnerGone if its document is gone."""
+        self._expire()
+        if owner not in self._documents:
+            raise OwnerGone(f"{owner} is gone")
+        leases = self._leases.setdefault(owner, {})
+        if lease in leases:
+            return self._presence.get(key, {}).get(member, 0)
+        leases[lease] = (key, member)
+        return self._adjust(key, member, 1)
+
+    async def release_presence(self, key: str, member: str, owner: str, lease: str) -> int | None:
+        """Give back a lease's connection; the count now, or None if the lease was not held."""
+        leases = self._leases.get(owner, {})
+        if leases.pop(lease, None) is None:
+            return None
+        if not leases:
+            del self._leases[owner]
+        return self._adjust(key, member, -1)
+
+    async def reap_presence(self, owner: str) -> list[Reaped] | None:
+        """Forget an owner that is not live and give back its leases; what each member has left
+        (None while it is live)."""
+        self._expire()
+        if self._live(owner):
+            return None
+        self._forget(owner)
+        taken = Counter(self._leases.pop(owner, {}).values())
+        return [(key, member, self._adjust(key, member, -n)) for (key, member), n in taken.items()]
 
     # -- counters ---------------------------------------------------------------------------
 
@@ -258,6 +291,9 @@ class MemoryStore:
         self._topics.setdefault(topic, []).append(subscription)
         return subscription
 
+    def on_connection_lost(self, listener: Callable[[], None]) -> None:
+        """Never calls `listener`: this store is in the process, so it is always reachable."""
+
     async def close(self) -> None:
         """Drop every subscription and close the state file; the stored data stays readable."""
         for subscriptions in self._topics.values():
@@ -269,6 +305,38 @@ class MemoryStore:
             self._state = None
 
     # -- internals --------------------------------------------------------------------------
+
+    def _leave(self, key: str, member: str) -> bool:
+        """Take a member out of a queue; False if it was not waiting."""
+        queue = self._queues.get(key)
+        if queue is None or member not in queue:
+            return False
+        del queue[member]
+        owners = self._queue_owners.get(key)
+        if owners is not None:
+            owners.pop(member, None)
+            if not owners:
+                del self._queue_owners[key]
+        if not queue:
+            del self._queues[key]
+        return True
+
+    def _live(self, owner: str) -> bool:
+        """Whether an owner's document exists (documents expired already) and its topic has a
+        subscriber."""
+        return owner in self._documents and bool(self._topics.get(owner))
+
+    def _adjust(self, key: str, member: str, delta: int) -> int:
+        """Add `delta` to a presence count, clamped at 0 (a member at 0 is forgotten)."""
+        members = self._presence.setdefault(key, {})
+        count = max(members.get(member, 0) + delta, 0)
+        if count:
+            members[member] = count
+        else:
+            members.pop(member, None)
+            if not members:
+                del self._presence[key]
+        return count
 
     def _set_ttl(self, key: str, ttl: float | None) -> None:
         if ttl is None:

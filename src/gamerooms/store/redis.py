@@ -13,14 +13,18 @@ refreshes)
     empty queue), so scores only grow while anyone waits: ZPOPMIN takes the oldest, and leaving
     is a ZREM, O(log n), with no counter key to clean up.
 ``{prefix}queue-payloads:{key}``  (hash: member -> payload of each waiting member)
+``{prefix}queue-owners:{key}``  (hash: member -> owner, the document key of whoever keeps a
+member queued with one alive)
 ``{prefix}timers``  (sorted set: timer name -> due, epoch seconds)
 ``{prefix}timer-payloads``  (hash: timer name -> payload)
 ``{prefix}counter:{key}``  (string: a count, expiring `window` after the add that started it)
 ``{prefix}presence:{key}``  (hash, no expiry)
     ``{member}``  that member's connection count, always > 0; a field that reaches 0 is deleted,
     so an empty hash (and with it the key) disappears.
+``{prefix}leases:{owner}``  (hash: lease -> ``{key}\n{member}`` of each connection counted
+under a lease of that owner; presence keys hold no newline)
 
-A queue's or timer's two keys change together, always inside one script, and vanish with their
+A queue's or timer's keys change together, always inside one script, and vanish with their
 last member. Pub/sub channel of a topic: ``{prefix}{topic}`` (channels and keys are separate
 namespaces in Redis).
 
@@ -29,31 +33,52 @@ Every update is one Lua script, hence atomic: `create` (create unless it exists)
 publication in order: subscribers see announcements in commit order), `queue_join` (append
 unless queued; pop the oldest `size` when that many wait), `queue_leave`, `timer_set`,
 `timer_cancel`, `timers_due` (ZRANGEBYSCORE, then ZREM and HGET/HDEL each: a timer is claimed
-once), `adjust_presence` (HINCRBY, clamped at 0) and `count` (SET with PX when it starts,
-else KEEPTTL). Scripts run by EVALSHA (`register_script`). `load_many` reads every document in
-one MULTI/EXEC, a consistent snapshot.
+once), `adjust_presence` (HINCRBY, clamped at 0), `hold_presence` (only while the owner's
+document exists), `release_presence`, `reap_presence` (only once the owner is not live, that is
+its document is gone or its channel has no subscriber (PUBSUB NUMSUB): it deletes the document
+and the owner's leases and gives back their counts, so a hold never outlives the reap and one
+caller gets what it took) and `count` (SET with PX when it starts, else KEEPTTL). `queue_join`
+skips and drops members whose owner is not live. `reap_presence` and `queue_join` reach keys
+named by the data they read, which standalone Redis allows (not Redis Cluster). Scripts run by
+EVALSHA (`register_script`).
+`load_many` reads every document in one MULTI/EXEC, a consistent snapshot.
 
 Commands share a pool of POOL_SIZE connections; when every one is busy (a burst of requests), a
-command waits up to POOL_WAIT_SECONDS for a free one instead of failing. Commands are not retried
+command waits up to POOL_WAIT_SECONDS for a free one instead of failing. A connection takes at
+most CONNECT_SECONDS to open and a reply at most REPLY_SECONDS to come. Commands are not retried
 automatically: a commit or presence change whose reply was lost might already have been applied,
-and replaying it would double-count or misreport it. A connection error reaches the caller instead.
+and replaying it would double-count or misreport it. A connection error (or timeout) reaches the
+caller as StoreUnavailable instead, and the store's `on_connection_lost` listeners hear of it.
 
 Pub/sub goes through a RedisPubSub (`gamerooms.store.redis_pubsub`): one connection per store.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from gamerooms.rooms.ports import Listener, Publication, Subscription
+from gamerooms.rooms.ports import (
+    Listener,
+    OwnerGone,
+    Publication,
+    Reaped,
+    StoreUnavailable,
+    Subscription,
+)
+from gamerooms.store.redis_errors import CONNECTION_ERRORS, unavailable
 from gamerooms.store.redis_pubsub import RedisPubSub
 
 __all__ = ["RedisStore"]
+
+logger = logging.getLogger(__name__)
 
 # KEYS[1] document; ARGV: version, blob, TTL in ms ('' for none)
 _CREATE = """
@@ -79,30 +104,58 @@ end
 return 1
 """
 
-# KEYS[1] queue order, KEYS[2] queue payloads; ARGV: member, payload, size
-_QUEUE_JOIN = """
+# An owner is live while its document exists and its channel has a subscriber.
+_LIVE = """
+local function live(document, channel)
+  return redis.call('EXISTS', document) == 1 and redis.call('PUBSUB', 'NUMSUB', channel)[2] > 0
+end
+"""
+
+# KEYS[1] queue order, KEYS[2] queue payloads, KEYS[3] queue owners; ARGV: member, payload,
+# size, owner ('' for none), the prefix of document keys, the prefix of channels
+_QUEUE_JOIN = (
+    _LIVE
+    + """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
   local position = 1
   if #newest > 0 then position = tonumber(newest[2]) + 1 end
   redis.call('ZADD', KEYS[1], position, ARGV[1])
   redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[4]) end
 end
 local size = tonumber(ARGV[3])
 if redis.call('ZCARD', KEYS[1]) < size then return {} end
-local popped = redis.call('ZPOPMIN', KEYS[1], size)
+local group = {}
+while #group < size do
+  local batch = redis.call('ZRANGE', KEYS[1], #group, size - 1)
+  if #batch == 0 then return {} end
+  for _, member in ipairs(batch) do
+    local owner = redis.call('HGET', KEYS[3], member)
+    if owner and not live(ARGV[5] .. owner, ARGV[6] .. owner) then
+      redis.call('ZREM', KEYS[1], member)
+      redis.call('HDEL', KEYS[2], member)
+      redis.call('HDEL', KEYS[3], member)
+    else
+      group[#group + 1] = member
+    end
+  end
+end
 local payloads = {}
-for i = 1, #popped, 2 do
-  payloads[#payloads + 1] = redis.call('HGET', KEYS[2], popped[i]) or ''
-  redis.call('HDEL', KEYS[2], popped[i])
+for _, member in ipairs(group) do
+  redis.call('ZREM', KEYS[1], member)
+  payloads[#payloads + 1] = redis.call('HGET', KEYS[2], member) or ''
+  redis.call('HDEL', KEYS[2], member)
+  redis.call('HDEL', KEYS[3], member)
 end
 return payloads
 """
+)
 
-# KEYS[1] sorted set, KEYS[2] payload hash; ARGV: member
+# KEYS[1] sorted set, KEYS[2...] hashes of the members' data; ARGV: member
 _REMOVE_ENTRY = """
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[1])
+for i = 2, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
 return 1
 """
 
@@ -134,6 +187,59 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 return 0
 """
 
+# KEYS[1] presence key, KEYS[2] the owner's leases, KEYS[3] the owner's document; ARGV: member,
+# lease, the presence key without the prefix
+_HOLD = """
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3] .. '\\n' .. ARGV[1]) == 0 then
+  return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+end
+return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+"""
+
+# KEYS[1] presence key, KEYS[2] the owner's leases; ARGV: member, lease
+_RELEASE = """
+if redis.call('HDEL', KEYS[2], ARGV[2]) == 0 then return -1 end
+local count = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if count > 0 then return count end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 0
+"""
+
+# KEYS[1] the owner's document, KEYS[2] the owner's leases; ARGV: the prefix of presence keys,
+# the owner's channel
+_REAP = (
+    _LIVE
+    + """
+if live(KEYS[1], ARGV[2]) then return false end
+local leases = redis.call('HGETALL', KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2])
+local taken, order = {}, {}
+for i = 2, #leases, 2 do
+  local entry = leases[i]
+  if not taken[entry] then
+    taken[entry] = 0
+    order[#order + 1] = entry
+  end
+  taken[entry] = taken[entry] + 1
+end
+local reaped = {}
+for _, entry in ipairs(order) do
+  local cut = string.find(entry, '\\n', 1, true)
+  local key, member = string.sub(entry, 1, cut - 1), string.sub(entry, cut + 1)
+  local count = redis.call('HINCRBY', ARGV[1] .. key, member, -taken[entry])
+  if count <= 0 then
+    redis.call('HDEL', ARGV[1] .. key, member)
+    count = 0
+  end
+  reaped[#reaped + 1] = key
+  reaped[#reaped + 1] = member
+  reaped[#reaped + 1] = count
+end
+return reaped
+"""
+)
+
 # KEYS[1] counter; ARGV: amount, window in ms
 _COUNT = """
 local current = redis.call('GET', KEYS[1])
@@ -152,6 +258,31 @@ POOL_SIZE = 100
 """Connections per store; a command that finds them all busy waits for one."""
 POOL_WAIT_SECONDS = 20.0
 """How long a command waits for a free connection before it fails."""
+CONNECT_SECONDS = 2.0
+"""How long opening a connection may take before Redis counts as unreachable."""
+REPLY_SECONDS = 5.0
+"""How long a command's reply may take before Redis counts as unreachable."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reaching(
+    method: Callable[Concatenate[RedisStore, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[RedisStore, P], Coroutine[Any, Any, R]]:
+    """A store method whose connection errors become StoreUnavailable (and are announced)."""
+
+    @functools.wraps(method)
+    async def reach(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(store, *args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except CONNECTION_ERRORS as error:
+            store.connection_lost()
+            raise unavailable(error) from error
+
+    return reach
 
 
 def _text(value: bytes | str) -> str:
@@ -184,7 +315,12 @@ class RedisStore:
     def __init__(self, url: str, *, prefix: str = "gamerooms:") -> None:
         self._prefix = prefix
         pool = BlockingConnectionPool.from_url(
-            url, max_connections=POOL_SIZE, timeout=POOL_WAIT_SECONDS, retry=Retry(NoBackoff(), 0)
+            url,
+            max_connections=POOL_SIZE,
+            timeout=POOL_WAIT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+            socket_connect_timeout=CONNECT_SECONDS,
+            socket_timeout=REPLY_SECONDS,
         )
         self._redis = Redis.from_pool(pool)
         self._create = self._redis.register_script(_CREATE)
@@ -195,7 +331,11 @@ class RedisStore:
         self._timers_due = self._redis.register_script(_TIMERS_DUE)
         self._adjust = self._redis.register_script(_ADJUST)
         self._count = self._redis.register_script(_COUNT)
-        self._pubsub = RedisPubSub(self._redis)
+        self._hold = self._redis.register_script(_HOLD)
+        self._release = self._redis.register_script(_RELEASE)
+        self._reap = self._redis.register_script(_REAP)
+        self._lost_listeners: list[Callable[[], None]] = []
+        self._pubsub = RedisPubSub(self._redis, self.connection_lost)
         self._closed = False
 
     @property
@@ -205,6 +345,7 @@ class RedisStore:
 
     # -- documents --------------------------------------------------------------------------
 
+    @_reaching
     async def create(
         self, key: str, blob: bytes, *, version: int = 0, ttl: float | None = None
     ) -> bool:
@@ -214,11 +355,13 @@ class RedisStore:
         )
         return bool(created)
 
+    @_reaching
     async def load(self, key: str) -> tuple[int, bytes] | None:
         """The stored (version, blob) of a document, or None."""
         version, blob = await self._redis.hmget(self._document_key(key), ["v", "b"])
         return _document(version, blob)
 
+    @_reaching
     async def load_many(self, keys: Sequence[str]) -> list[tuple[int, bytes] | None]:
         """`load` for several keys at once, in order, as one consistent snapshot."""
         if not keys:
@@ -229,6 +372,7 @@ class RedisStore:
             replies = await pipe.execute()
         return [_document(version, blob) for version, blob in replies]
 
+    @_reaching
     async def commit(
         self,
         key: str,
@@ -250,10 +394,12 @@ class RedisStore:
         committed = await self._commit(keys=[self._document_key(key)], args=args)
         return bool(committed)
 
+    @_reaching
     async def delete(self, key: str) -> None:
         """Forget a document; idempotent."""
         await self._redis.delete(self._document_key(key))
 
+    @_reaching
     async def document_keys(self, prefix: str) -> list[str]:
         """The keys of every stored document that starts with `prefix` (SCAN)."""
         start = len(self._document_key(""))
@@ -262,14 +408,17 @@ class RedisStore:
 
     # -- sets -------------------------------------------------------------------------------
 
+    @_reaching
     async def set_add(self, key: str, member: str) -> bool:
         """Add a member to a set; True if it was not there."""
         return bool(await self._redis.sadd(self._set_key(key), member))
 
+    @_reaching
     async def set_remove(self, key: str, member: str) -> bool:
         """Remove a member from a set; True if it was there."""
         return bool(await self._redis.srem(self._set_key(key), member))
 
+    @_reaching
     async def set_members(self, key: str) -> set[str]:
         """Every member of a set."""
         members = await self._redis.smembers(self._set_key(key))
@@ -277,33 +426,42 @@ class RedisStore:
 
     # -- queues -----------------------------------------------------------------------------
 
-    async def queue_join(self, key: str, member: str, payload: bytes, size: int) -> list[bytes]:
-        """Append unless queued; then pop and return the oldest `size` payloads if enough wait."""
+    @_reaching
+    async def queue_join(
+        self, key: str, member: str, payload: bytes, size: int, owner: str | None = None
+    ) -> list[bytes]:
+        """Append unless queued; then pop and return the oldest `size` payloads if enough live
+        members wait (dropping those whose owner is gone)."""
         if size < 1:
             raise ValueError(f"size must be at least 1, not {size!r}")
-        payloads = await self._queue_join(
-            keys=self._queue_keys(key), args=[member, payload, str(size)]
-        )
+        args: list[str | bytes] = [member, payload, str(size), owner or ""]
+        args += [self._document_key(""), self._channel_name("")]
+        payloads = await self._queue_join(keys=self._queue_keys(key), args=args)
         return list(payloads)
 
+    @_reaching
     async def queue_leave(self, key: str, member: str) -> bool:
         """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
         return bool(await self._remove_entry(keys=self._queue_keys(key), args=[member]))
 
+    @_reaching
     async def queue_length(self, key: str) -> int:
         """How many members wait in a queue."""
         return int(await self._redis.zcard(self._queue_keys(key)[0]))
 
     # -- timers -----------------------------------------------------------------------------
 
+    @_reaching
     async def timer_set(self, name: str, due: float, payload: bytes) -> None:
         """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
         await self._timer_set(keys=self._timer_keys(), args=[name, _score(due), payload])
 
+    @_reaching
     async def timer_cancel(self, name: str) -> bool:
         """Cancel a timer; True if it was pending."""
         return bool(await self._remove_entry(keys=self._timer_keys(), args=[name]))
 
+    @_reaching
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
         """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
         if limit < 1:
@@ -313,19 +471,50 @@ class RedisStore:
 
     # -- presence ---------------------------------------------------------------------------
 
+    @_reaching
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
         count = await self._adjust(keys=[self._presence_key(key)], args=[member, delta])
         return int(count)
 
+    @_reaching
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
         members = await self._redis.hgetall(self._presence_key(key))
         counts = {_text(member): int(count) for member, count in members.items()}
         return {member: count for member, count in counts.items() if count > 0}
 
+    @_reaching
+    async def hold_presence(self, key: str, member: str, owner: str, lease: str) -> int:
+        """Count one more connection under a lease of `owner`; OwnerGone if its document is gone."""
+        keys = [self._presence_key(key), self._leases_key(owner), self._document_key(owner)]
+        count = int(await self._hold(keys=keys, args=[member, lease, key]))
+        if count < 0:
+            raise OwnerGone(f"{owner} is gone")
+        return count
+
+    @_reaching
+    async def release_presence(self, key: str, member: str, owner: str, lease: str) -> int | None:
+        """Give back a lease's connection; the count now, or None if the lease was not held."""
+        keys = [self._presence_key(key), self._leases_key(owner)]
+        count = int(await self._release(keys=keys, args=[member, lease]))
+        return None if count < 0 else count
+
+    @_reaching
+    async def reap_presence(self, owner: str) -> list[Reaped] | None:
+        """Forget an owner that is not live and give back its leases; what each member has left
+        (None while it is live)."""
+        keys = [self._document_key(owner), self._leases_key(owner)]
+        flat = await self._reap(keys=keys, args=[self._presence_key(""), self._channel_name(owner)])
+        if flat is None:
+            return None
+        return [
+            (_text(flat[i]), _text(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat), 3)
+        ]
+
     # -- counters ---------------------------------------------------------------------------
 
+    @_reaching
     async def count(self, key: str, amount: int, window: float) -> int:
         """Add `amount` to a counter that expires `window` seconds after it started."""
         total = await self._count(keys=[self._counter_key(key)], args=[amount, _ttl_ms(window)])
@@ -333,14 +522,29 @@ class RedisStore:
 
     # -- pub/sub ----------------------------------------------------------------------------
 
+    @_reaching
     async def publish(self, topic: str, payload: bytes) -> None:
         """Deliver `payload` to every subscriber of `topic` in every process."""
         await self._redis.publish(self._channel_name(topic), payload)
 
+    @_reaching
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
         """Call `listener` with every payload later published on `topic`; returns once Redis
         confirmed the subscription, so a payload published afterwards reaches the listener."""
         return await self._pubsub.subscribe(self._channel_name(topic), listener)
+
+    def on_connection_lost(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever a command fails to reach Redis or pub/sub loses its
+        connection."""
+        self._lost_listeners.append(listener)
+
+    def connection_lost(self) -> None:
+        """Tell the listeners that Redis was not reached."""
+        for listener in self._lost_listeners:
+            try:
+                listener()
+            except Exception:
+                logger.exception("a connection-lost listener failed")
 
     async def close(self) -> None:
         """Stop the reader, fail pending subscribes and close every connection; idempotent."""
@@ -359,13 +563,21 @@ class RedisStore:
         return f"{self._prefix}set:{key}"
 
     def _queue_keys(self, key: str) -> list[str]:
-        return [f"{self._prefix}queue:{key}", f"{self._prefix}queue-payloads:{key}"]
+        prefix = self._prefix
+        return [
+            f"{prefix}queue:{key}",
+            f"{prefix}queue-payloads:{key}",
+            f"{prefix}queue-owners:{key}",
+        ]
 
     def _timer_keys(self) -> list[str]:
         return [f"{self._prefix}timers", f"{self._prefix}timer-payloads"]
 
     def _presence_key(self, key: str) -> str:
         return f"{self._prefix}presence:{key}"
+
+    def _leases_key(self, owner: str) -> str:
+        return f"{self._prefix}leases:{owner}"
 
     def _counter_key(self, key: str) -> str:
         return f"{self._prefix}counter:{key}"

@@ -2,8 +2,15 @@
 
 Pub/sub uses one connection per store, shared by every subscription, and one reader task that
 calls each topic's listeners synchronously, in order. `subscribe` returns once Redis confirmed
-the subscription. When the connection drops, the reader reconnects with backoff and
-resubscribes every topic, logging a warning: payloads published during the gap are lost.
+the subscription. When the connection drops, the store hears of it at once (`lost`: payloads
+published until it is back are lost) and the reader reconnects with backoff, resubscribing every
+channel in use, with a warning.
+
+A lock serialises (UN)SUBSCRIBE commands with each reconnection attempt, so that confirmations
+match the FIFO of SUBSCRIBEs sent; it is never held while the reader waits between attempts.
+While the connection is down, subscribing only records the channel (the next attempt subscribes
+it, and `subscribe` returns once that is confirmed) and unsubscribing only forgets it (attempts
+subscribe the channels in use when they start, and drop those given up meanwhile).
 """
 
 from __future__ import annotations
@@ -11,22 +18,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Listener, Subscription
+from gamerooms.store.redis_errors import CONNECTION_ERRORS
 from gamerooms.store.subscription import StoreSubscription
 
 __all__ = ["RedisPubSub"]
 
 logger = logging.getLogger(__name__)
-
-_CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 _BACKOFF_FIRST = 0.05
 _BACKOFF_MAX = 2.0
@@ -43,16 +48,20 @@ class _Channel:
 class RedisPubSub:
     """Subscriptions to Redis channels, sharing one connection and one reader task."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, lost: Callable[[], None]) -> None:
         self._redis = redis
+        self._lost = lost
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         # The current SUBSCRIBE of each channel with listeners.
         self._channels: dict[bytes, _Channel] = {}
         # SUBSCRIBEs sent but not yet confirmed, per channel, in the order they were sent.
         self._awaiting: dict[bytes, deque[_Channel]] = {}
-        # Serialises (UN)SUBSCRIBE commands with reconnection, so confirmations match the FIFO.
+        # Serialises (UN)SUBSCRIBE commands with reconnection attempts, so confirmations match
+        # the FIFO.
         self._lock = asyncio.Lock()
+        # From a lost connection until an attempt has resubscribed every channel in use.
+        self._offline = False
         self._closed = False
 
     async def subscribe(self, name: bytes, listener: Listener) -> Subscription:
@@ -104,6 +113,8 @@ class RedisPubSub:
     async def _send_subscribe(self, name: bytes, channel: _Channel) -> None:
         """SUBSCRIBE to a channel with new listeners; on failure they all get the error."""
         async with self._lock:
+            if self._offline:
+                return  # the next reconnection attempt subscribes every channel in use
             try:
                 if self._closed:
                     raise RuntimeError("RedisStore is closed")
@@ -135,14 +146,14 @@ class RedisPubSub:
             channel.ready.exception()  # mark retrieved: the first listener gets `error` raised
 
     async def _detach(self, subscription: StoreSubscription[bytes]) -> None:
-        if not self._remove(subscription) or self._closed:
-            return
+        if not self._remove(subscription) or self._closed or self._offline:
+            return  # offline: reconnection attempts subscribe only the channels in use
         async with self._lock:
-            if self._pubsub is None or self._closed:
+            if self._pubsub is None or self._closed or self._offline:
                 return
             try:
                 await self._pubsub.unsubscribe(subscription.topic)
-            except _CONNECTION_ERRORS as error:
+            except CONNECTION_ERRORS as error:
                 # The reader reconnects and resubscribes only the channels still in use.
                 logger.warning("UNSUBSCRIBE %r failed: %s", subscription.topic, error)
 
@@ -163,7 +174,7 @@ class RedisPubSub:
             assert pubsub is not None
             try:
                 message = await pubsub.get_message(timeout=None)
-            except _CONNECTION_ERRORS as error:
+            except CONNECTION_ERRORS as error:
                 await self._reconnect(error)
                 continue
             except Exception as error:
@@ -202,6 +213,8 @@ class RedisPubSub:
                 logger.exception("listener on channel %r failed", name)
 
     async def _reconnect(self, error: BaseException) -> None:
+        self._offline = True
+        self._lost()
         loop = asyncio.get_running_loop()
         lost_at = loop.time()
         logger.warning(
@@ -210,25 +223,9 @@ class RedisPubSub:
             len(self._channels),
         )
         delay = _BACKOFF_FIRST
-        async with self._lock:
-            while True:
-                await self._drop_pubsub()
-                self._pubsub = self._redis.pubsub()
-                self._awaiting = {
-                    name: deque([channel])
-                    for name, channel in self._channels.items()
-                    if not channel.ready.done()
-                }
-                try:
-                    if self._channels:
-                        await self._pubsub.subscribe(*self._channels)
-                    else:
-                        await self._pubsub.connect()  # type: ignore[no-untyped-call]
-                    break
-                except _CONNECTION_ERRORS as again:
-                    logger.debug("Redis pub/sub reconnect failed: %s", again)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, _BACKOFF_MAX)
+        while not await self._resubscribe():
+            await asyncio.sleep(delay)  # without the lock: (un)subscribing goes on meanwhile
+            delay = min(delay * 2, _BACKOFF_MAX)
         logger.warning(
             "Redis pub/sub resubscribed %d channel(s) after %.3f s; "
             "payloads published in that gap were lost",
@@ -236,10 +233,36 @@ class RedisPubSub:
             loop.time() - lost_at,
         )
 
+    async def _resubscribe(self) -> bool:
+        """One reconnection attempt: a new connection subscribed to every channel in use; False
+        if Redis does not answer yet."""
+        async with self._lock:
+            await self._drop_pubsub()
+            pubsub = self._pubsub = self._redis.pubsub()
+            sent = list(self._channels)
+            self._awaiting = {
+                name: deque([channel])
+                for name, channel in self._channels.items()
+                if not channel.ready.done()
+            }
+            try:
+                if sent:
+                    await pubsub.subscribe(*sent)
+                else:
+                    await pubsub.connect()  # type: ignore[no-untyped-call]
+                given_up = [name for name in sent if name not in self._channels]
+                if given_up:
+                    await pubsub.unsubscribe(*given_up)
+            except CONNECTION_ERRORS as again:
+                logger.debug("Redis pub/sub reconnect failed: %s", again)
+                return False
+            self._offline = False
+            return True
+
     async def _drop_pubsub(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             try:
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
-            except _CONNECTION_ERRORS as error:
+            except CONNECTION_ERRORS as error:
                 logger.debug("closing the Redis pub/sub connection failed: %s", error)

@@ -42,8 +42,10 @@ PROTOCOL_CLOSE_CODES = {
     "HANDED_TO_BOT": 4011,
     "GOING_AWAY": 1001,
     "SERVER_ERROR": 1011,
+    "TRY_AGAIN_LATER": 1013,
 }
-"""The protocol's close codes, plus 1011 (a standard WebSocket code) for a server fault."""
+"""The protocol's close codes, plus the standard WebSocket codes 1011 for a server fault and 1013
+for a server that lost its store for a while."""
 
 
 def test_error_codes_are_exactly_the_protocols() -> None:

@@ -1,5 +1,6 @@
 """The match services wired as build_runtime wires them, on a MemoryStore, a FakeClock and an
-in-memory journal: one `Process` per simulated server process, several may share a store."""
+in-memory journal: one `Process` per simulated server process, several may share a store (whose
+TTLs, heartbeats' included, run on the same fake clock)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from gamerooms.rooms.announcement import Announcement, decode_announcement
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.bot_players import bot_player
 from gamerooms.rooms.keys import match_topic
+from gamerooms.rooms.leases import Leases
+from gamerooms.rooms.liveness import Liveness
 from gamerooms.rooms.matches import MatchService
 from gamerooms.rooms.pauses import Pauses
 from gamerooms.rooms.ports import ActionEntry, MatchHistory, Subscription
@@ -38,6 +41,10 @@ GRACE = 60.0
 DECIDE = 30.0
 BOT_DELAY = 5.0
 TURN = 20.0
+HEARTBEAT = 3.0
+PROCESS_TTL = 10.0
+"""A heartbeat's TTL where a test lets processes die (`process(ttl=PROCESS_TTL)`); elsewhere
+heartbeats never lapse, as the fake clock moves on without any beat."""
 """Seconds on the fake clock. Timers also wake the real event loop after as many real seconds,
 so these stay far above a test's running time: only `run_due` fires them here."""
 
@@ -163,6 +170,8 @@ class Process:
     pauses: Pauses
     presence: SeatPresence
     autoplay: Autoplay
+    leases: Leases
+    liveness: Liveness
 
 
 def games() -> GameRegistry:
@@ -174,17 +183,23 @@ def process(
     clock: FakeClock | None = None,
     store: MemoryStore | None = None,
     journal: MemoryJournal | None = None,
+    ttl: float = float("inf"),
 ) -> Process:
-    """A process's services, wired as build_runtime wires them (on shared parts if given)."""
+    """A process's services, wired as build_runtime wires them (on shared parts if given), with
+    a heartbeat that lapses `ttl` seconds after its last beat."""
     clock = clock or FakeClock()
-    store = store or MemoryStore()
+    store = store or MemoryStore(clock=clock.now)
     journal = journal or MemoryJournal()
     matches = MatchService(store, journal, games(), clock)
     timers = Timers(store, clock)
+    leases = Leases(store, ttl)
     pauses = Pauses(matches, timers, DECIDE)
-    presence = SeatPresence(matches, store, timers, pauses, GRACE)
+    presence = SeatPresence(matches, leases, timers, pauses, GRACE)
     autoplay = Autoplay(matches, timers, pauses, BOT_DELAY)
-    return Process(clock, store, journal, matches, timers, pauses, presence, autoplay)
+    liveness = Liveness(store, leases, HEARTBEAT)
+    return Process(
+        clock, store, journal, matches, timers, pauses, presence, autoplay, leases, liveness
+    )
 
 
 def human(number: int) -> dict[str, Any]:

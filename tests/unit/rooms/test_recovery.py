@@ -42,7 +42,7 @@ async def restarted(path: Path, before: Process) -> Process:
     rooms = RoomService(
         after.store, games(), after.matches, after.timers, after.clock, 10, attempts, 3
     )
-    lobby = LobbyService(after.store, after.timers, after.clock, 120, 3)
+    lobby = LobbyService(after.store, after.timers, after.leases, after.clock, 120, 3)
     await Recovery(after.store, after.matches, after.pauses, after.presence, rooms, lobby).run()
     return after
 
