@@ -13,6 +13,7 @@ from gamerooms.protocol.messages import ClientMessage, RequestId
 from gamerooms.rooms.attempts import RateLimited
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.runtime import Runtime, current_runtime
+from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.auth import authenticate, has_token, origin_allowed
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.socket import WebSocket
@@ -56,23 +57,34 @@ async def dispatch(
             await socket.send_error(exc.code, exc.message, message.id)
 
 
+def frame_limits(runtime: Runtime) -> FrameLimits:
+    """A fresh socket's frame size and rate limits, from the configuration."""
+    config = runtime.config
+    return FrameLimits(
+        config.MAX_FRAME_BYTES,
+        config.RATE_PER_SECOND,
+        config.RATE_BURST,
+        config.OVERSIZE_STRIKES,
+        runtime.clock,
+    )
+
+
 class Endpoint:
-    """An ASGI app for one WebSocket route; subclasses implement `serve`."""
+    """One WebSocket route: an ASGI app, and `run` for a socket already on any wire; subclasses
+    implement `serve`."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        runtime = current_runtime()
-        config = runtime.config
-        limits = FrameLimits(
-            config.MAX_FRAME_BYTES,
-            config.RATE_PER_SECOND,
-            config.RATE_BURST,
-            config.OVERSIZE_STRIKES,
-            runtime.clock,
+        socket = AsgiWebSocket(
+            scope, receive, scope.get(RAW_SEND, send), frame_limits(current_runtime())
         )
-        socket = WebSocket(scope, receive, scope.get(RAW_SEND, send), limits)
-        if not await socket.accept():
-            return
-        if not has_token(scope) and not origin_allowed(scope, config.ALLOWED_ORIGINS):
+        if await socket.accept():
+            await self.run(socket, scope["url_route"]["kwargs"])
+
+    async def run(self, socket: WebSocket, params: dict[str, Any]) -> None:
+        """Check an accepted socket's origin and credentials, then serve it until it closes."""
+        runtime = current_runtime()
+        scope = socket.scope
+        if not has_token(scope) and not origin_allowed(scope, runtime.config.ALLOWED_ORIGINS):
             message = "cross-origin socket: log in with a token, or list this origin"
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.FORBIDDEN)
             return
@@ -81,7 +93,7 @@ class Endpoint:
             message = "missing, invalid or expired token"
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.UNAUTHORIZED)
             return
-        await self.serve(socket, player, runtime, scope["url_route"]["kwargs"])
+        await self.serve(socket, player, runtime, params)
 
     async def serve(
         self, socket: WebSocket, player: Player, runtime: Runtime, params: dict[str, Any]

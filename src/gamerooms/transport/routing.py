@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path, re_path
 
 from gamerooms.protocol.codes import CloseCode, ErrorCode
-from gamerooms.protocol.frames import error
+from gamerooms.runtime import current_runtime
+from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.auth import has_token
+from gamerooms.transport.endpoint import Endpoint, frame_limits
 from gamerooms.transport.lobby import LobbyEndpoint
 from gamerooms.transport.matches import MatchEndpoint
 from gamerooms.transport.queue import QueueEndpoint
 from gamerooms.transport.rooms import RoomEndpoint
+from gamerooms.transport.socket import WebSocket
 from gamerooms.transport.types import ASGIApp, Receive, Scope, Send
 
 
-async def unknown_path(scope: Scope, receive: Receive, send: Send) -> None:
+async def refuse_unknown_path(socket: WebSocket) -> None:
     """Any other WebSocket path: accepted, sent one `not_found` error and closed 4004, so that
     a browser can read why (a refused handshake shows it nothing but 1006)."""
-    if (await receive())["type"] != "websocket.connect":
-        return
-    await send({"type": "websocket.accept"})
-    message = f"no WebSocket endpoint at {scope['path']}"
-    await send({"type": "websocket.send", "text": error(ErrorCode.NOT_FOUND, message)})
-    await send({"type": "websocket.close", "code": CloseCode.NOT_FOUND})
+    message = f"no WebSocket endpoint at {socket.scope['path']}"
+    await socket.refuse(ErrorCode.NOT_FOUND, message, CloseCode.NOT_FOUND)
+
+
+async def unknown_path(scope: Scope, receive: Receive, send: Send) -> None:
+    """`refuse_unknown_path` as an ASGI app."""
+    socket = AsgiWebSocket(scope, receive, send, frame_limits(current_runtime()))
+    if await socket.accept():
+        await refuse_unknown_path(socket)
 
 
 websocket_urlpatterns = [
@@ -33,6 +41,17 @@ websocket_urlpatterns = [
     path("ws/queue/<str:game>/", QueueEndpoint()),  # type: ignore[arg-type]
     path("ws/matches/<str:match_id>/", MatchEndpoint()),  # type: ignore[arg-type]
 ]
+
+
+def resolve(path: str) -> tuple[Endpoint, dict[str, Any]] | None:
+    """The endpoint serving a WebSocket path and the parameters it names, if any."""
+    relative = path.lstrip("/")
+    for route in websocket_urlpatterns:
+        match = route.pattern.match(relative)
+        if match:
+            _, _, params = match
+            return route.callback, params  # type: ignore[return-value]
+    return None
 
 
 def websocket_application() -> ASGIApp:

@@ -1,8 +1,8 @@
-"""A thin WebSocket over raw ASGI: accept, send, close, and a receive loop that applies limits."""
+"""A game socket as endpoints see it: send, close, and a receive loop that applies the frame
+limits and answers bad frames. Subclasses put it on a wire (`AsgiWebSocket`, `NativeWebSocket`)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +16,7 @@ from gamerooms.protocol.messages import (
     type_of,
 )
 from gamerooms.transport.limits import FrameLimits, Verdict
-from gamerooms.transport.types import Receive, Scope, Send
+from gamerooms.transport.types import Scope
 
 RATE_MESSAGE = "slow down: too many frames per second"
 
@@ -24,46 +24,33 @@ RATE_MESSAGE = "slow down: too many frames per second"
 class WebSocket:
     """One client socket; sends after close are ignored."""
 
-    __slots__ = ("_limits", "_receive", "_send", "close_code", "closed", "scope")
+    __slots__ = ("_limits", "close_code", "closed", "scope")
 
-    def __init__(self, scope: Scope, receive: Receive, send: Send, limits: FrameLimits) -> None:
+    def __init__(self, scope: Scope, limits: FrameLimits) -> None:
         self.scope = scope
-        self._receive = receive
-        self._send = send
         self._limits = limits
         self.closed = False
         self.close_code: int | None = None
 
     async def accept(self) -> bool:
         """Complete the handshake; False if the client left first."""
-        message = await self._receive()
-        if message["type"] != "websocket.connect":
-            self.closed = True
-            return False
-        await self._send({"type": "websocket.accept"})
-        return True
+        raise NotImplementedError
 
     async def send_text(self, text: str) -> None:
         """Send one text frame unless the socket is closed."""
-        if self.closed:
-            return
-        try:
-            await self._send({"type": "websocket.send", "text": text})
-        except (OSError, RuntimeError):
-            self.closed = True
+        raise NotImplementedError
+
+    async def close(self, code: int) -> None:
+        """Close with a code; idempotent."""
+        raise NotImplementedError
+
+    async def receive_frame(self) -> str | bytes | None:
+        """The next text (`str`) or binary (`bytes`) message, or None once the client has gone."""
+        raise NotImplementedError
 
     async def send_error(self, code: str, message: str, request_id: Any = None) -> None:
         """Send an error frame to this client only."""
         await self.send_text(error(code, message, request_id))
-
-    async def close(self, code: int) -> None:
-        """Close with a code; idempotent."""
-        if self.closed:
-            return
-        self.closed = True
-        self.close_code = code
-        with contextlib.suppress(OSError, RuntimeError):
-            await self._send({"type": "websocket.close", "code": code})
 
     async def reject(self, message: ClientMessage) -> None:
         """Answer a message this endpoint does not take with `unknown_type`."""
@@ -80,15 +67,10 @@ class WebSocket:
     async def messages(self) -> AsyncIterator[ClientMessage]:
         """Parsed client messages until the socket closes; bad frames are answered here."""
         while not self.closed:
-            event = await self._receive()
-            kind = event["type"]
-            if kind == "websocket.disconnect":
+            raw = await self.receive_frame()
+            if raw is None:
                 self.closed = True
                 return
-            if kind != "websocket.receive":
-                continue
-            text = event.get("text")
-            raw: str | bytes = text if text is not None else (event.get("bytes") or b"")
             message = await self._admit(raw)
             if message is not None:
                 yield message

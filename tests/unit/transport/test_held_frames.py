@@ -13,9 +13,9 @@ from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announce
 from gamerooms.rooms.fanout import Fanout
 from gamerooms.store.memory import MemoryStore
 from gamerooms.testing import FakeClock
+from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.recipient import SocketRecipient
-from gamerooms.transport.socket import WebSocket
 
 
 class Wire:
@@ -40,7 +40,9 @@ class Wire:
 
 async def test_a_close_waits_for_the_frames_held_before_it() -> None:
     store, wire = MemoryStore(), Wire()
-    socket = WebSocket({}, wire.receive, wire.send, FrameLimits(65536, 20.0, 40, 3, FakeClock()))
+    socket = AsgiWebSocket(
+        {}, wire.receive, wire.send, FrameLimits(65536, 20.0, 40, 3, FakeClock())
+    )
     fanout = Fanout(store)
     waiter = SocketRecipient(socket, "p1", holding=True)
     await fanout.attach("queue:tictactoe:2", waiter)

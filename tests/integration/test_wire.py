@@ -1,0 +1,84 @@
+"""The WebSocket layer of `gamerooms serve` (picows under uvicorn): fragments, pings, close
+handshakes and shutdown, on a real server with real clients."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import httpx
+import orjson
+import pytest
+import websockets
+
+from gamerooms.conf import Config
+from gamerooms.testing import GameClient, ServerProcess, running_server
+from gamerooms.transport.wire import hard_cap
+from tests.integration.conftest import guests
+
+MAX_FRAME_BYTES = Config.MAX_FRAME_BYTES
+
+
+async def lobby(server: ServerProcess) -> websockets.ClientConnection:
+    """A raw lobby socket, past its first `lobby.rooms`."""
+    (player,) = guests(server, 1)
+    connection = await websockets.connect(server.ws_url("/ws/lobby/", player.access))
+    first = orjson.loads(await asyncio.wait_for(connection.recv(), 5))
+    assert first["type"] == "lobby.rooms", first
+    return connection
+
+
+async def test_a_message_sent_in_fragments_is_served_as_one(memory_server: ServerProcess) -> None:
+    connection = await lobby(memory_server)
+    text = orjson.dumps({"type": "lobby.filter", "id": "f1", "game": "tictactoe"}).decode()
+    await connection.send([text[:5], text[5:20], text[20:]])
+    reply = orjson.loads(await asyncio.wait_for(connection.recv(), 5))
+    assert reply["type"] == "lobby.rooms" and reply["id"] == "f1", reply
+    await connection.close()
+
+
+async def test_fragments_past_the_hard_cap_close_1009(memory_server: ServerProcess) -> None:
+    connection = await lobby(memory_server)
+    piece = "x" * (hard_cap(MAX_FRAME_BYTES) // 4)
+    with pytest.raises(websockets.ConnectionClosed):
+        await connection.send(['{"type":"lobby.filter","game":"', piece, piece, piece, piece, '"}'])
+        await asyncio.wait_for(connection.recv(), 5)
+    await asyncio.wait_for(connection.wait_closed(), 5)
+    assert connection.close_code == 1009
+
+
+async def test_a_ping_is_answered(memory_server: ServerProcess) -> None:
+    connection = await lobby(memory_server)
+    pong = await connection.ping(b"are you there")
+    latency = await asyncio.wait_for(pong, 5)
+    assert latency >= 0
+    await connection.close()
+
+
+async def test_a_clients_close_is_echoed_with_its_code(memory_server: ServerProcess) -> None:
+    connection = await lobby(memory_server)
+    await connection.close(code=4321, reason="done")
+    received = connection.protocol.close_rcvd
+    assert received is not None and received.code == 4321
+
+
+async def test_pages_and_sockets_share_the_port(memory_server: ServerProcess) -> None:
+    async with httpx.AsyncClient(timeout=5) as http:
+        response = await http.get(f"{memory_server.base_url}/healthz")
+    assert response.status_code == 200
+    connection = await lobby(memory_server)
+    await connection.close()
+
+
+async def test_shutdown_closes_open_sockets_1001() -> None:
+    with running_server() as server:
+        player, other = guests(server, 2)
+        match_id = server.create_match("tictactoe", [player, other])
+        client = await GameClient.connect(server.ws_url(f"/ws/matches/{match_id}/", player.access))
+        await client.expect("match.state")
+        lobby_socket = await lobby(server)
+        assert server.process is not None
+        server.process.send_signal(signal.SIGTERM)
+        assert await client.closed(timeout=10) == 1001
+        await asyncio.wait_for(lobby_socket.wait_closed(), 10)
+        assert lobby_socket.close_code == 1001
