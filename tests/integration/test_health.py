@@ -3,33 +3,9 @@ does, without restarting the server."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from typing import Any
-
-import httpx
-
-from gamerooms.testing import ServerProcess, running_server
-from tests.integration.private_redis import WAIT_SECONDS, PrivateRedis
+from gamerooms.testing import running_server
+from tests.integration.outages import PrivateRedis, health, health_becomes
 from tests.support import redis_url_or_skip
-
-
-async def health(server: ServerProcess) -> tuple[int, dict[str, Any]]:
-    """The status and body of /healthz."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
-        response = await http.get("/healthz")
-    return response.status_code, response.json()
-
-
-async def health_becomes(server: ServerProcess, wanted: int) -> dict[str, Any]:
-    """Poll /healthz until it answers `wanted` (a Redis coming and going can't be awaited)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        status, body = await health(server)
-        if status == wanted:
-            return body
-        assert time.monotonic() < deadline, (status, body)
-        await asyncio.sleep(0.1)
 
 
 async def test_healthz_fails_while_redis_is_down_and_recovers_by_itself() -> None:

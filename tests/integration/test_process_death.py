@@ -18,7 +18,7 @@ import pytest
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
 from tests.integration.conftest import guests
 from tests.integration.kit import frames_until_close, join
-from tests.integration.private_redis import PrivateRedis
+from tests.integration.outages import PrivateRedis
 from tests.support import redis_url_or_skip
 
 HEARTBEAT = 0.5

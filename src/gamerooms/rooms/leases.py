@@ -49,6 +49,7 @@ class Leases:
         """The key of the heartbeat document that holds what this process holds now."""
         self._version: int | None = None  # the heartbeat document's, once registered
         self._subscription: Subscription | None = None  # to the owner's topic
+        self._retiring: list[tuple[str, Subscription | None]] = []  # earlier owners to reap
         self._registering = asyncio.Lock()
         self._names = itertools.count(1)
         self._held: dict[tuple[str, str], deque[tuple[str, str]]] = {}  # -> (owner, lease)
@@ -74,15 +75,19 @@ class Leases:
         return True
 
     async def renew(self) -> None:
-        """Go on under a new heartbeat document; take back what the old one held."""
-        old, subscription = self.owner, self._subscription
-        self.owner, self._version, self._subscription = process_key(self._new_id()), None, None
+        """Go on under a new heartbeat document; take back what the old one held. Done again
+        after a failure, it goes on with what is left to do."""
+        if self._version is not None:
+            self._retiring.append((self.owner, self._subscription))
+            self.owner, self._version, self._subscription = process_key(self._new_id()), None, None
         await self._register()
-        await self._retire(old, subscription)
+        await self._retire_earlier()
 
     async def retire(self) -> None:
         """End the heartbeat (this process stops), taking back what it held."""
-        await self._retire(self.owner, self._subscription)
+        self._retiring.append((self.owner, self._subscription))
+        self._version, self._subscription = None, None
+        await self._retire_earlier()
 
     async def hold(self, key: str, member: str) -> int:
         """Count one more connection of `member` under `key`, held by this process; the count.
@@ -131,11 +136,15 @@ class Leases:
             await self._store.set_add(PROCESSES, self.owner)
             self._version = 0
 
-    async def _retire(self, owner: str, subscription: Subscription | None) -> None:
-        if subscription is not None:
-            await subscription.close()
-        await self._store.delete(owner)
-        await self._reap(owner)
+    async def _retire_earlier(self) -> None:
+        """End each earlier owner's subscription and document, and take back what it held."""
+        while self._retiring:
+            owner, subscription = self._retiring[0]
+            if subscription is not None:
+                await subscription.close()
+            await self._store.delete(owner)
+            await self._reap(owner)
+            del self._retiring[0]
 
     async def _hand_back(self, key: str, member: str) -> None:
         """Call the handler of the key's kind, logging its failure."""

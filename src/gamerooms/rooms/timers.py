@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from gamerooms.rooms.background import call_later, spawn
-from gamerooms.rooms.ports import Clock, Store
+from gamerooms.rooms.ports import Clock, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class Timers:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._handlers: dict[str, Handler] = {}
-        self._wakeups: set[asyncio.Task[int]] = set()
+        self._wakeups: set[asyncio.Task[None]] = set()
 
     def on(self, kind: str, handler: Handler) -> None:
         """Run `handler` for every timer of this kind that fires."""
@@ -53,14 +53,20 @@ class Timers:
     async def run_forever(self) -> None:
         """Fire due timers until cancelled."""
         while True:
-            try:
-                await self.run_due()
-            except Exception:
-                log.exception("firing timers failed")
+            await self._run_due_logged()
             await asyncio.sleep(self._poll_seconds)
 
+    async def _run_due_logged(self) -> None:
+        """`run_due`, logging a failure (quietly while the store does not answer)."""
+        try:
+            await self.run_due()
+        except StoreUnavailable as error:
+            log.debug("firing timers failed: %s", error)
+        except Exception:
+            log.exception("firing timers failed")
+
     def _wake(self) -> None:
-        task = spawn(self.run_due())
+        task = spawn(self._run_due_logged())
         self._wakeups.add(task)
         task.add_done_callback(self._wakeups.discard)
 

@@ -5,6 +5,7 @@ queue places and drafts gone), and a process that lost the store goes on under a
 from __future__ import annotations
 
 import asyncio
+from typing import Any, cast
 
 import pytest
 
@@ -12,9 +13,10 @@ from gamerooms.rooms.keys import DRAFTS, match_presence_key, queue_key, queue_to
 from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.liveness import Liveness
 from gamerooms.rooms.lobby import LobbyService
-from gamerooms.rooms.ports import OwnerGone
+from gamerooms.rooms.ports import OwnerGone, StoreUnavailable
 from gamerooms.rooms.queue import QueueService
 from gamerooms.store.memory import MemoryStore
+from gamerooms.testing import FakeClock
 from tests.unit.rooms.services import (
     GRACE,
     HEARTBEAT,
@@ -222,6 +224,45 @@ async def test_a_process_that_lost_the_store_takes_back_what_it_held_once_it_ans
     assert a.liveness.available
     assert heard.types(key="1") == ["match.player_disconnected"]  # seat 0's socket closed
     assert await b.matches.connected_seats(match_id) == {1}
+
+
+class Unreachable:
+    """A store that does not answer `create` while `down` (and is a MemoryStore otherwise)."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self._inner = inner
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def create(self, key: str, blob: bytes, **options: Any) -> bool:
+        if self.down:
+            raise StoreUnavailable("down")
+        return await self._inner.create(key, blob, **options)
+
+
+async def test_recovery_that_fails_half_way_goes_on_where_it_stopped() -> None:
+    clock = FakeClock()
+    store = Unreachable(MemoryStore(clock=clock.now))
+    a = process(clock, cast(MemoryStore, store), ttl=PROCESS_TTL)
+    match_id, heard = await start(a, "tictactoe", [human(0), human(1)])
+    await a.presence.connected(match_id, 0)
+    await beat([a])
+    first = a.leases.owner
+
+    a.liveness.lost()
+    store.down = True
+    with pytest.raises(StoreUnavailable):
+        await a.liveness.tick()
+    second = a.leases.owner
+    assert second != first and not a.liveness.available
+    assert heard.frames(key="1") == []  # nothing taken back yet
+    store.down = False
+    await a.liveness.tick()
+    assert a.leases.owner == second and a.liveness.available
+    assert heard.types(key="1") == ["match.player_disconnected"]
+    assert await a.store.set_members("processes") == {second}
 
 
 async def test_a_heartbeat_must_be_shorter_than_its_ttl() -> None:

@@ -1,0 +1,70 @@
+"""Outages for the tests to cause: a redis-server of a test's own, which it may stop and start
+again, and what /healthz says meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from gamerooms.testing import ServerProcess, free_port
+
+WAIT_SECONDS = 15.0
+
+
+class PrivateRedis:
+    """A redis-server on a free port, memory-only, or keeping its data in `directory` across
+    restarts (every write on disk before it is answered); skips the calling test when
+    redis-server is absent."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._command = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
+        if directory is None:
+            self._command += ["--appendonly", "no"]
+        else:
+            self._command += ["--dir", directory, "--appendonly", "yes", "--appendfsync", "always"]
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it and wait until it answers PING."""
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + WAIT_SECONDS
+        ping = ["redis-cli", "-p", str(self.port), "ping"]
+        while subprocess.run(ping, capture_output=True, check=False).stdout.strip() != b"PONG":
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop it (idempotent)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=WAIT_SECONDS)
+            self._process = None
+
+
+async def health(server: ServerProcess) -> tuple[int, dict[str, Any]]:
+    """The status and body of /healthz."""
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+        response = await http.get("/healthz")
+    return response.status_code, response.json()
+
+
+async def health_becomes(server: ServerProcess, wanted: int) -> dict[str, Any]:
+    """Poll /healthz until it answers `wanted` (a Redis coming and going can't be awaited)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        status, body = await health(server)
+        if status == wanted:
+            return body
+        assert time.monotonic() < deadline, (status, body)
+        await asyncio.sleep(0.1)
