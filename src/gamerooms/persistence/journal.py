@@ -14,6 +14,7 @@ from django.utils import timezone
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.persistence.records import find_match, history_of
+from gamerooms.persistence.write_ahead import SqliteWriteAhead
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
@@ -100,9 +101,10 @@ class DatabaseJournal:
 
     Write-ahead mode (the embedded default, where the database is the only durable copy): every
     action is committed to the database before it is committed to the store; actions arriving
-    together share a transaction. Buffered mode (when Redis holds the live state durably):
-    committed actions are written in batches every `flush_seconds`, and at once when the match
-    ends. Reads (`history`) go through the database thread, never behind the writer's queue.
+    together share a transaction (on SQLite on disk, through `ahead`, from the event loop).
+    Buffered mode (when Redis holds the live state durably): committed actions are written in
+    batches every `flush_seconds`, and at once when the match ends. Reads (`history`) go through
+    the database thread, never behind the writer's queue.
     """
 
     def __init__(
@@ -111,8 +113,10 @@ class DatabaseJournal:
         write_ahead: bool,
         flush_seconds: float = 0.25,
         writer: DatabaseWriter | None = None,
+        ahead: SqliteWriteAhead | None = None,
     ) -> None:
         self._write_ahead = write_ahead
+        self._ahead = ahead
         self._flush_seconds = flush_seconds
         self._pending: list[Action] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -133,6 +137,9 @@ class DatabaseJournal:
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
         """When the database is the durable copy: return once the action row is committed."""
         if not self._write_ahead:
+            return
+        if self._ahead is not None:
+            await self._ahead.write(match_id, entry)
             return
         try:
             await self._writer.write(_insert_actions, (match_id, entry))
@@ -180,6 +187,8 @@ class DatabaseJournal:
             await self.flush()
         finally:
             await self._writer.close()
+            if self._ahead is not None:
+                self._ahead.close()
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self._flush_seconds)
