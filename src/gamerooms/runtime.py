@@ -12,6 +12,7 @@ from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
+from gamerooms.persistence.write_ahead import SqliteWriteAhead, sqlite_database_file
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay
@@ -108,8 +109,12 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     store = build_store(config.REDIS_URL, config.REDIS_PREFIX, config.STATE_FILE)
     if config.METRICS:
         store = SampledStore(store)
+    write_ahead = config.REDIS_URL is None
+    database_file = sqlite_database_file() if write_ahead else None
     journal = DatabaseJournal(
-        write_ahead=config.REDIS_URL is None, flush_seconds=config.JOURNAL_FLUSH_SECONDS
+        write_ahead=write_ahead,
+        flush_seconds=config.JOURNAL_FLUSH_SECONDS,
+        ahead=None if database_file is None else SqliteWriteAhead(database_file),
     )
     matches = MatchService(store, journal, games, clock)
     timers = Timers(store, clock, config.TIMER_POLL_SECONDS)
