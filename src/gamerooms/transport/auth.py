@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -63,9 +64,26 @@ async def authenticate(scope: Scope, players: PlayerDirectory) -> Player | None:
     return await sync_to_async(player_for_user)(user)
 
 
+CHECKED_TOKENS_KEPT = 10_000
+"""Valid tokens remembered (with their user and expiry), so a reconnect skips the signature."""
+
+_checked: dict[str, tuple[Any, float]] = {}
+
+
 def _user_id_from_token(token: str) -> Any:
+    """The user a valid, unexpired access token names; None for any other token."""
+    known = _checked.get(token)
+    if known is not None:
+        user_id, expires = known
+        if time.time() < expires:
+            return user_id
+        del _checked[token]
     try:
         access = AccessToken(token)  # type: ignore[arg-type]
     except TokenError:
         return None
-    return access.get(api_settings.USER_ID_CLAIM)
+    user_id = access.get(api_settings.USER_ID_CLAIM)
+    if len(_checked) >= CHECKED_TOKENS_KEPT:
+        del _checked[next(iter(_checked))]
+    _checked[token] = (user_id, float(access["exp"]))
+    return user_id
