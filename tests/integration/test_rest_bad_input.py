@@ -23,7 +23,8 @@ from tests.support import redis_env
 ENDPOINTS = ["/api/auth/guest/", "/api/auth/register/", "/api/auth/token/", "/api/rooms/"]
 FIELDS = ["name", "avatar", "username", "password", "game", "max_players", "private", "settings"]
 UNTHROTTLED = {
-    f"GAMEROOMS_THROTTLE_{scope}": "off" for scope in ("LOGIN", "REGISTER", "GUEST", "ROOM_LOOKUP")
+    f"GAMEROOMS_THROTTLE_{scope}": "off"
+    for scope in ("LOGIN", "REGISTER", "GUEST", "ROOM_LOOKUP", "MATCH_LOOKUP")
 }
 """Every body must reach the parser, not stop at a throttle's 429."""
 

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from gamerooms.api.parsers import PARSER_CLASSES
-
-Method = TypeVar("Method", bound=Callable[..., Any])
-
-
-def documented(**described: Any) -> Callable[[Method], Method]:
-    """`extend_schema` for a view method, extending drf-spectacular's AutoSchema (plain
-    `extend_schema` extends the host's `DEFAULT_SCHEMA_CLASS`, which may be another)."""
-
-    def decorate(method: Method) -> Method:
-        method.kwargs = {"schema": AutoSchema}  # type: ignore[attr-defined]
-        return extend_schema(**described)(method)
-
-    return decorate
-
-
-class DocumentedSchema:
-    """Described by drf-spectacular whatever the host's `DEFAULT_SCHEMA_CLASS`."""
-
-    schema: ViewInspector | None = AutoSchema()
+from gamerooms.api.schema import DocumentedSchema, documented
+from gamerooms.models import Player
+from gamerooms.persistence.players import player_for_user
 
 
 class GameroomsView(DocumentedSchema, APIView):
@@ -50,8 +32,20 @@ class GameroomsView(DocumentedSchema, APIView):
     parser_classes = PARSER_CLASSES
 
 
+def player_of(user: AbstractBaseUser | AnonymousUser) -> Player:
+    """The player of an authenticated user; NotAuthenticated (401) for anyone else."""
+    player = player_for_user(user)
+    if player is None:
+        raise NotAuthenticated()
+    return player
+
+
 class SchemaView(DocumentedSchema, SpectacularAPIView):
-    """The OpenAPI schema, which itself is a view drf-spectacular must accept."""
+    """The OpenAPI schema, which itself is a view drf-spectacular must accept. Request bodies
+    get components of their own (`...Request`), so that a schema says what a body must hold
+    (no blank strings where none are taken, no read-only fields) whatever the host's settings."""
+
+    custom_settings = {"COMPONENT_SPLIT_REQUEST": True}
 
     @documented(**SCHEMA_KWARGS)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -32,5 +32,6 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-PARSER_CLASSES: Final = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
-"""DRF's default parsers, with gamerooms' JSON parser in place of its own."""
+PARSER_CLASSES: Final = [JSONParser]
+"""Bodies are JSON, read by gamerooms' JSON parser (form data could not carry an avatar or a
+room's settings, which are objects): any other media type is refused with 415."""

@@ -5,15 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gamerooms.api.base import GameroomsView, documented
+from gamerooms.api.base import GameroomsView, player_of
+from gamerooms.api.errors import (
+    BAD_QUERY,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    DetailSerializer,
+    FieldErrorsSerializer,
+    RefusalSerializer,
+    one_of,
+    refusal,
+)
+from gamerooms.api.schema import documented
+from gamerooms.api.serializers import RoomFilterSerializer, RoomSummarySerializer
 from gamerooms.api.throttles import ScopedThrottle
 from gamerooms.engine import GameError
-from gamerooms.persistence.players import player_for_user
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.holdings import LimitReached
 from gamerooms.rooms.lobby import LobbyFilter
@@ -36,7 +47,7 @@ def _refused(exc: GameError | Refusal, status_code: int | None = None) -> Respon
     if status_code is None:
         missing = isinstance(exc, NotFound)
         status_code = status.HTTP_404_NOT_FOUND if missing else status.HTTP_400_BAD_REQUEST
-    return Response({"code": exc.code, "message": exc.message}, status=status_code)
+    return refusal(exc.code, exc.message, status_code)
 
 
 async def _listed(game: str | None, only_open: bool) -> list[dict[str, Any]]:
@@ -60,29 +71,46 @@ async def _create(owner: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     return room.summary()
 
 
+BAD_ROOM = OpenApiResponse(
+    one_of("BadRoom", DetailSerializer, FieldErrorsSerializer, RefusalSerializer),
+    "The body cannot be read (`detail`), fields are missing or have the wrong type (by field),"
+    " or the room is refused as `room.create` would be (`code` and `message`, an unknown game"
+    " being `not_found`)",
+)
+
+LIMIT_REACHED = OpenApiResponse(
+    RefusalSerializer, "`limit_reached`: the caller owns as many rooms as a player may"
+)
+
+
 class RoomListView(GameroomsView):
-    """Listed rooms, and room creation."""
+    """Listed rooms, and room creation (by a player)."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @documented(
-        parameters=[
-            OpenApiParameter("game", str, required=False),
-            OpenApiParameter("only_open", bool, required=False),
-        ],
-        responses={200: dict},
+        parameters=[RoomFilterSerializer],
+        responses={200: RoomSummarySerializer(many=True), 400: BAD_QUERY},
     )
     def get(self, request: Request) -> Response:
         """The listed (non-private) rooms, oldest first."""
-        game = request.query_params.get("game") or None
-        only_open = request.query_params.get("only_open", "").lower() in ("1", "true", "yes")
-        return Response(async_to_sync(_listed)(game, only_open))
+        query = RoomFilterSerializer(data=request.query_params.dict())  # "?only_open=" is wrong
+        query.is_valid(raise_exception=True)
+        game = query.validated_data.get("game") or None
+        return Response(async_to_sync(_listed)(game, query.validated_data["only_open"]))
 
-    @documented(request=RoomCreateSerializer, responses={201: dict})
+    @documented(
+        request=RoomCreateSerializer,
+        responses={
+            201: RoomSummarySerializer,
+            400: BAD_ROOM,
+            401: NOT_AUTHENTICATED,
+            409: LIMIT_REACHED,
+        },
+    )
     def post(self, request: Request) -> Response:
         """Create a room owned by the caller, who then joins it on its WebSocket."""
-        player = player_for_user(request.user)
-        if player is None:
-            detail = {"detail": "log in or get a guest token first"}
-            return Response(detail, status=status.HTTP_401_UNAUTHORIZED)
+        player = player_of(request.user)
         body = RoomCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -95,6 +123,11 @@ class RoomListView(GameroomsView):
         return Response(room, status=status.HTTP_201_CREATED)
 
 
+ROOM_CODE = OpenApiParameter(
+    "code", str, OpenApiParameter.PATH, description="The room's code (six characters, any case)"
+)
+
+
 class RoomDetailView(GameroomsView):
     """One room by its code (private rooms too: the code is the invitation), throttled so that
     codes cannot be guessed at speed."""
@@ -102,7 +135,7 @@ class RoomDetailView(GameroomsView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "room_lookup"
 
-    @documented(responses={200: dict})
+    @documented(parameters=[ROOM_CODE], responses={200: RoomSummarySerializer, 404: NOT_FOUND})
     def get(self, request: Request, code: str) -> Response:
         """The room's summary."""
         try:

@@ -27,6 +27,9 @@ class CsrfChecked(permissions.BasePermission):
     would otherwise skip it): a 403 names what is missing."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        """Run the check; PermissionDenied if it fails."""
-        SessionAuthentication().enforce_csrf(request)
+        """Run the check; PermissionDenied if it fails. A method the view does not serve is
+        let through, to be answered 405."""
+        method = str(request.method).lower()
+        if method in view.http_method_names and hasattr(view, method):
+            SessionAuthentication().enforce_csrf(request)
         return True

@@ -8,26 +8,39 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from gamerooms.api.base import DocumentedSchema, GameroomsView, documented
+from gamerooms.api.base import GameroomsView, player_of
+from gamerooms.api.errors import (
+    BAD_BODY,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    DetailSerializer,
+    refusal,
+)
+from gamerooms.api.schema import DocumentedSchema, documented
 from gamerooms.api.serializers import (
+    AccessTokenSerializer,
     AuthResponseSerializer,
+    CredentialsSerializer,
+    CsrfTokenSerializer,
     GameSerializer,
-    GuestRequestSerializer,
-    LoginRequestSerializer,
+    GuestSerializer,
+    HealthSerializer,
     PlayerSerializer,
-    RegisterRequestSerializer,
+    RegistrationSerializer,
 )
 from gamerooms.api.throttles import CsrfChecked, ScopedThrottle
 from gamerooms.conf import load_config
 from gamerooms.models import Player
-from gamerooms.persistence.players import create_guest, player_for_user, register_user
+from gamerooms.persistence.players import create_guest, register_user
 from gamerooms.rooms.contract import contracts, game_contract
 from gamerooms.runtime import current_runtime, game_registry
 
@@ -47,10 +60,10 @@ class GuestView(GameroomsView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "guest"
 
-    @documented(request=GuestRequestSerializer, responses={201: AuthResponseSerializer})
+    @documented(request=GuestSerializer, responses={201: AuthResponseSerializer, 400: BAD_BODY})
     def post(self, request: Request) -> Response:
         """Create a guest."""
-        body = GuestRequestSerializer(data=request.data)
+        body = GuestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         avatar = body.validated_data.get("avatar") or {}
         player = create_guest(body.validated_data["name"], avatar.get("emoji"), avatar.get("color"))
@@ -64,14 +77,19 @@ class RegisterView(GameroomsView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "register"
 
-    @documented(request=RegisterRequestSerializer, responses={201: AuthResponseSerializer})
+    @documented(
+        request=RegistrationSerializer, responses={201: AuthResponseSerializer, 400: BAD_BODY}
+    )
     def post(self, request: Request) -> Response:
         """Register a user."""
-        body = RegisterRequestSerializer(data=request.data)
+        body = RegistrationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         player = register_user(data["username"], data["password"])
         return Response(_tokens_for(player), status=status.HTTP_201_CREATED)
+
+
+WRONG_CREDENTIALS = OpenApiResponse(DetailSerializer, "No active account with these credentials")
 
 
 class TokenView(DocumentedSchema, TokenObtainPairView):
@@ -80,9 +98,31 @@ class TokenView(DocumentedSchema, TokenObtainPairView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
+    @documented(
+        request=TokenObtainPairSerializer,
+        responses={200: TokenObtainPairSerializer, 400: BAD_BODY, 401: WRONG_CREDENTIALS},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Access and refresh tokens for a registered user's username and password."""
+        tokens: Response = super().post(request, *args, **kwargs)
+        return tokens
+
 
 class RefreshView(DocumentedSchema, TokenRefreshView):
     """A new access token for a refresh token: `TokenRefreshView`, described in the schema."""
+
+    @documented(
+        request=TokenRefreshSerializer,
+        responses={
+            200: AccessTokenSerializer,
+            400: BAD_BODY,
+            401: OpenApiResponse(DetailSerializer, "The refresh token is invalid or expired"),
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new access token."""
+        token: Response = super().post(request, *args, **kwargs)
+        return token
 
 
 class SessionLoginView(GameroomsView):
@@ -98,15 +138,18 @@ class SessionLoginView(GameroomsView):
         """Only a password check (POST) is throttled."""
         return super().get_throttles() if self.request.method == "POST" else []
 
-    @documented(request=None, responses={200: dict})
+    @documented(request=None, responses={200: CsrfTokenSerializer})
     def get(self, request: Request) -> Response:
         """The CSRF token (also set as the `csrftoken` cookie) to send as `X-CSRFToken`."""
         return Response({"csrf_token": get_token(request._request)})
 
-    @documented(request=LoginRequestSerializer, responses={200: PlayerSerializer})
+    @documented(
+        request=CredentialsSerializer,
+        responses={200: PlayerSerializer, 400: BAD_BODY, 401: WRONG_CREDENTIALS},
+    )
     def post(self, request: Request) -> Response:
         """Check the credentials and start a session."""
-        body = LoginRequestSerializer(data=request.data)
+        body = CredentialsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         user = authenticate(
             request._request,
@@ -117,8 +160,7 @@ class SessionLoginView(GameroomsView):
             detail = {"detail": "wrong username or password"}
             return Response(detail, status=status.HTTP_401_UNAUTHORIZED)
         login(request._request, user)
-        player = player_for_user(user)
-        return Response(player.to_wire() if player else None)
+        return Response(player_of(user).to_wire())
 
 
 class SessionLogoutView(GameroomsView):
@@ -139,35 +181,36 @@ class MeView(GameroomsView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @documented(responses=PlayerSerializer)
+    @documented(responses={200: PlayerSerializer, 401: NOT_AUTHENTICATED})
     def get(self, request: Request) -> Response:
         """The current player."""
-        player = player_for_user(request.user)
-        if player is None:
-            return Response(status=status.HTTP_401_UNAUTHORIZED)
-        return Response(player.to_wire())
+        return Response(player_of(request.user).to_wire())
 
 
 class GameListView(GameroomsView):
     """Every registered game with its settings schema and bot levels."""
 
-    @documented(responses=GameSerializer(many=True))
+    @documented(responses={200: GameSerializer(many=True)})
     def get(self, request: Request) -> Response:
         """List games, each with its whole contract."""
         return Response(contracts(game_registry()))
+
+
+GAME_NAME = OpenApiParameter(
+    "name", str, OpenApiParameter.PATH, description="A game's name, as `GET /api/games/` lists it"
+)
 
 
 class GameDetailView(GameroomsView):
     """One game's contract: actions and their data schemas, settings, an example view, and
     the game's static data."""
 
-    @documented(responses={200: GameSerializer, 404: dict})
+    @documented(parameters=[GAME_NAME], responses={200: GameSerializer, 404: NOT_FOUND})
     def get(self, request: Request, name: str) -> Response:
         """One game."""
         games = game_registry()
         if name not in games:
-            message = {"code": "not_found", "message": f"no game named {name!r}"}
-            return Response(message, status=status.HTTP_404_NOT_FOUND)
+            return refusal("not_found", f"no game named {name!r}", status.HTTP_404_NOT_FOUND)
         return Response(game_contract(games.get(name)))
 
 
@@ -187,7 +230,12 @@ class HealthView(GameroomsView):
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
 
-    @documented(responses={200: dict, 503: dict})
+    @documented(
+        responses={
+            200: HealthSerializer,
+            503: OpenApiResponse(HealthSerializer, "The store does not answer"),
+        }
+    )
     def get(self, request: Request) -> Response:
         """Report health."""
         backend = "redis" if load_config().REDIS_URL else "memory"
