@@ -6,8 +6,9 @@ import asyncio
 import itertools
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -26,6 +27,19 @@ class Guest:
         """The player id."""
         return str(self.player["id"])
 
+    @classmethod
+    def from_reply(cls, reply: Mapping[str, Any]) -> Guest:
+        """The guest that `POST /api/auth/guest/` answered with."""
+        return cls(reply["access"], reply["refresh"], reply["player"])
+
+
+def guest_request(name: str, avatar: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The body of `POST /api/auth/guest/` for this name and avatar."""
+    body: dict[str, Any] = {"name": name}
+    if avatar is not None:
+        body["avatar"] = dict(avatar)
+    return body
+
 
 def _post_json(url: str, body: Mapping[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
@@ -38,11 +52,7 @@ def _post_json(url: str, body: Mapping[str, Any]) -> dict[str, Any]:
 
 def create_guest(base_url: str, name: str, avatar: Mapping[str, str] | None = None) -> Guest:
     """Sign in as a new guest on a running server."""
-    body: dict[str, Any] = {"name": name}
-    if avatar is not None:
-        body["avatar"] = dict(avatar)
-    reply = _post_json(f"{base_url}/api/auth/guest/", body)
-    return Guest(reply["access"], reply["refresh"], reply["player"])
+    return Guest.from_reply(_post_json(f"{base_url}/api/auth/guest/", guest_request(name, avatar)))
 
 
 class Closed(Exception):
@@ -53,29 +63,30 @@ class Closed(Exception):
         self.code = code
 
 
-@dataclass
-class GameClient:
-    """A client that speaks the gamerooms protocol over a real WebSocket."""
+class ProtocolClient(ABC):
+    """A client that speaks the gamerooms protocol over some WebSocket: requests with ids, and
+    waiting for frames by type. Subclasses move the frames."""
 
-    connection: Any
-    timeout: float = 5.0
-    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    def __init__(self, timeout: float = 5.0) -> None:
+        self.timeout = timeout
+        self._ids = itertools.count(1)
 
-    @classmethod
-    async def connect(cls, url: str, timeout: float = 5.0) -> GameClient:
-        """Open a WebSocket to `url` (ws://host:port/ws/...?token=...)."""
-        import websockets
+    @abstractmethod
+    async def send_raw(self, frame: str | bytes, text: bool | None = None) -> None:
+        """Send a frame exactly as given; `text=True` sends bytes as a text frame, unchecked."""
 
-        connection = await websockets.connect(url, max_size=None, open_timeout=timeout)
-        return cls(connection, timeout)
+    @abstractmethod
+    async def receive_raw(self, timeout: float) -> str | bytes:
+        """The next frame as it came; Closed if the server closed the socket, TimeoutError if
+        none came in time (the socket stays open)."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close from the client side."""
 
     async def send(self, type_: str, **fields: Any) -> None:
         """Send one message."""
         await self.send_raw(orjson.dumps({"type": type_, **fields}).decode())
-
-    async def send_raw(self, frame: str | bytes, text: bool | None = None) -> None:
-        """Send a frame exactly as given; `text=True` sends bytes as a text frame, unchecked."""
-        await self.connection.send(frame, text=text)
 
     async def request(self, type_: str, **fields: Any) -> dict[str, Any]:
         """Send a message with a fresh id; the first frame that echoes that id."""
@@ -92,13 +103,7 @@ class GameClient:
 
     async def receive(self, timeout: float | None = None) -> dict[str, Any]:
         """The next frame; Closed if the server closed the socket."""
-        import websockets
-
-        try:
-            raw = await asyncio.wait_for(self.connection.recv(), timeout or self.timeout)
-        except websockets.ConnectionClosed as exc:
-            raise Closed(exc.rcvd.code if exc.rcvd else None) from exc
-        message: dict[str, Any] = orjson.loads(raw)
+        message: dict[str, Any] = orjson.loads(await self.receive_raw(timeout or self.timeout))
         return message
 
     async def expect(self, type_: str, timeout: float | None = None) -> dict[str, Any]:
@@ -123,6 +128,36 @@ class GameClient:
                 await self.receive(timeout)
         except Closed as closed:
             return closed.code
+
+
+class GameClient(ProtocolClient):
+    """A client that speaks the gamerooms protocol over a real WebSocket."""
+
+    def __init__(self, connection: Any, timeout: float = 5.0) -> None:
+        super().__init__(timeout)
+        self.connection = connection
+
+    @classmethod
+    async def connect(cls, url: str, timeout: float = 5.0) -> GameClient:
+        """Open a WebSocket to `url` (ws://host:port/ws/...?token=...)."""
+        import websockets
+
+        connection = await websockets.connect(url, max_size=None, open_timeout=timeout)
+        return cls(connection, timeout)
+
+    async def send_raw(self, frame: str | bytes, text: bool | None = None) -> None:
+        """Send a frame exactly as given; `text=True` sends bytes as a text frame, unchecked."""
+        await self.connection.send(frame, text=text)
+
+    async def receive_raw(self, timeout: float) -> str | bytes:
+        """The next frame as it came; Closed if the server closed the socket."""
+        import websockets
+
+        try:
+            frame: str | bytes = await asyncio.wait_for(self.connection.recv(), timeout)
+        except websockets.ConnectionClosed as exc:
+            raise Closed(exc.rcvd.code if exc.rcvd else None) from exc
+        return frame
 
     async def close(self) -> None:
         """Close from the client side."""

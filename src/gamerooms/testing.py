@@ -1,4 +1,5 @@
-"""A public test kit: a fake clock, a protocol client, a real server process, match set-up."""
+"""A public test kit: a fake clock, a protocol client, a real server process, match set-up, and
+the application in the test's own process (InProcessServer)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gamerooms.client import Closed, GameClient, Guest, create_guest
+from gamerooms.client import Closed, GameClient, Guest, ProtocolClient, create_guest
+from gamerooms.in_process import InProcessClient, InProcessServer
 
 __all__ = [
     "Closed",
     "FakeClock",
     "GameClient",
     "Guest",
+    "InProcessClient",
+    "InProcessServer",
+    "ProtocolClient",
     "ServerProcess",
     "create_guest",
     "free_port",
