@@ -130,6 +130,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         games,
         matches,
         timers,
+        leases,
         clock,
         config.ROOM_SEAT_GRACE_SECONDS,
         attempts,

@@ -1,5 +1,5 @@
 """Outages for the tests to cause: a redis-server of a test's own, which it may stop and start
-again, and what /healthz says meanwhile."""
+again, what /healthz says meanwhile, and a client that reconnects until it is served again."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gamerooms.testing import ServerProcess, free_port
+from gamerooms.testing import Closed, GameClient, Guest, ServerProcess, free_port
 
 WAIT_SECONDS = 15.0
+RECONNECT_DELAY = 0.2
+"""A reconnecting client's pause between attempts."""
 
 
 class PrivateRedis:
@@ -68,3 +70,31 @@ async def health_becomes(server: ServerProcess, wanted: int) -> dict[str, Any]:
             return body
         assert time.monotonic() < deadline, (status, body)
         await asyncio.sleep(0.1)
+
+
+def assert_unavailable(frames: list[dict[str, Any]], request_id: str | None = None) -> None:
+    """Frames before a 1013 close: none, or the `unavailable` answer (to the request)."""
+    for frame in frames:
+        assert frame["type"] == "error" and frame["code"] == "unavailable", frame
+        assert frame.get("id") == request_id, frame
+
+
+async def reconnect(
+    server: ServerProcess, match_id: str, player: Guest
+) -> tuple[GameClient, dict[str, Any]]:
+    """A match socket of `player` and its match.state, once `server` serves again: until then
+    it refuses sockets (`unavailable`, 1013) and the client tries again, as a browser's would."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    url = server.ws_url(f"/ws/matches/{match_id}/", player.access)
+    while True:
+        client = await GameClient.connect(url)
+        try:
+            first = await client.receive()
+            if first["type"] != "error":
+                return client, first
+            assert_unavailable([first])
+            await client.receive()
+        except Closed as closed:
+            assert closed.code == 1013, closed.code
+        assert time.monotonic() < deadline, "the server never served again"
+        await asyncio.sleep(RECONNECT_DELAY)

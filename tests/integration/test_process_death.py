@@ -18,12 +18,14 @@ import pytest
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
 from tests.integration.conftest import guests
 from tests.integration.kit import frames_until_close, join
-from tests.integration.outages import PrivateRedis
+from tests.integration.outages import PrivateRedis, reconnect
+from tests.integration.rooms_kit import join_room, new_room, next_about, open_lobby
 from tests.support import redis_url_or_skip
 
 HEARTBEAT = 0.5
 PROCESS_TTL = 1.5
 GRACE = 2.0
+SEAT_GRACE = 1.0
 BOUND = PROCESS_TTL + HEARTBEAT
 SLACK = 5.0
 """Seconds a frame may take beyond its due time on a busy machine before the test fails."""
@@ -45,12 +47,13 @@ def redis() -> Iterator[PrivateRedis]:
 
 @contextmanager
 def two_processes(redis: PrivateRedis) -> Iterator[Pair]:
-    """Processes A and B on the private Redis, one data folder, short heartbeats and grace."""
+    """Processes A and B on the private Redis, one data folder, short heartbeats and graces."""
     env = {
         "REDIS_URL": redis.url,
         "GAMEROOMS_HEARTBEAT_SECONDS": str(HEARTBEAT),
         "GAMEROOMS_PROCESS_TTL_SECONDS": str(PROCESS_TTL),
         "GAMEROOMS_MATCH_GRACE_SECONDS": str(GRACE),
+        "GAMEROOMS_ROOM_SEAT_GRACE_SECONDS": str(SEAT_GRACE),
     }
     with (
         tempfile.TemporaryDirectory() as data,
@@ -113,7 +116,7 @@ async def test_a_hung_process_is_cleaned_up_after_once_its_heartbeat_lapses(
         finally:
             os.kill(a.pid, signal.SIGCONT)
         assert await zero.closed(timeout=SLACK) == 1013
-        again, state = await join(a, match_id, players[0])  # A serves again
+        again, state = await reconnect(a, match_id, players[0])  # once A serves again
         assert [p["connected"] for p in state["players"]] == [True, True], state
         assert (await one.wait_for("match.player_reconnected"))["seat"] == 0
         await again.close()
@@ -138,3 +141,28 @@ async def test_a_player_queued_on_a_killed_process_is_never_matched(redis: Priva
         assert found[0] == found[1]
         state = (await join(b, found[0], waiter))[1]
         assert {p["player"]["id"] for p in state["players"]} == {waiter.id, newcomer.id}
+
+
+async def test_a_killed_process_s_room_member_loses_the_seat_and_its_draft_ends(
+    redis: PrivateRedis,
+) -> None:
+    with two_processes(redis) as (a, b):
+        owner, member, drafter = guests(a, 3)
+        room = await new_room(b, owner)
+        owners, _ = await join_room(b, owner, room["id"])
+        await join_room(a, member, room["id"])
+        assert (await owners.expect("room.player_joined"))["player"] == member.player
+        watcher, _ = await open_lobby(b, owner)
+        drafting, _ = await open_lobby(a, drafter)
+        await drafting.send("room.drafting")
+        pending = await next_about(watcher, {drafter.id})
+        assert pending["type"] == "lobby.room_pending", pending
+
+        a.kill()
+        cancelled = await next_about(watcher, {pending["pending_id"]}, timeout=BOUND + SLACK)
+        assert cancelled["type"] == "lobby.room_pending_cancelled", cancelled
+        left = await owners.receive(timeout=BOUND + SEAT_GRACE + SLACK)
+        assert left["type"] == "room.player_left" and left["player_id"] == member.id, left
+        await owners.send("room.leave")
+        assert await owners.closed() == 4000
+        await watcher.close()

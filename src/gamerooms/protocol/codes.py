@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     LIMIT_REACHED = "limit_reached"
     TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
+    """The server could not reach its store for the request; reconnect later (1013 follows)."""
 
 
 class CloseCode(IntEnum):

@@ -16,6 +16,7 @@ from gamerooms.rooms.commits import Attempt, commit_retrying
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.holdings import Holdings, LimitReached
 from gamerooms.rooms.keys import LISTED_ROOMS, room_key, room_presence_key, room_topic
+from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.lobby import lobby_change
 from gamerooms.rooms.matches import MatchService, new_match_id
@@ -94,6 +95,7 @@ class RoomService:
         games: GameRegistry,
         matches: MatchService,
         timers: Timers,
+        leases: Leases,
         clock: Clock,
         seat_grace_seconds: float,
         attempts: PasswordAttempts,
@@ -103,12 +105,14 @@ class RoomService:
         self._games = games
         self._matches = matches
         self._timers = timers
+        self._leases = leases
         self._clock = clock
         self._grace = seat_grace_seconds
         self._attempts = attempts
         self._owned = Holdings(store, "rooms", max_rooms_per_player, self._still_owned)
         timers.on(SEAT_GRACE_TIMER, self._grace_expired)
         matches.on_commit(self._match_changed)
+        leases.on("room", self.socket_closed)  # room_presence_key: a process died
 
     async def create(
         self,
@@ -349,8 +353,18 @@ class RoomService:
         for seat in room.seats:
             await self._timers.set(SEAT_GRACE_TIMER, _seat(code, seat.player_id), self._grace * 3)
 
+    async def socket_opened(self, code: str, player_id: str) -> None:
+        """A socket of the player opened in the room (counted as this process's)."""
+        await self._leases.hold(room_presence_key(code), player_id)
+
+    async def socket_gone(self, code: str, player_id: str) -> int | None:
+        """A socket of the player in the room closed: how many the player has there now (None
+        if this one's count was taken back already, with the heartbeat it was held under)."""
+        return await self._leases.release(room_presence_key(code), player_id)
+
     async def socket_closed(self, code: str, player_id: str) -> None:
-        """A player's last socket in the room closed: keep the seat for the grace period."""
+        """A player's last socket in the room closed (or was on a process that died): keep the
+        seat for the grace period."""
         try:
             room = await self.get(code)
         except NotFound:

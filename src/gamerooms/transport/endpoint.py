@@ -1,5 +1,7 @@
 """Base of every WebSocket endpoint: accept, authenticate, serve, and one loop that dispatches
-each client message to its handler and answers refusals."""
+each client message to its handler and answers refusals. While the store does not answer, a
+socket is closed 1013 (a request it failed gets an `unavailable` error first), and new ones are
+refused 1013."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.messages import ClientMessage, RequestId
 from gamerooms.rooms.attempts import RateLimited
 from gamerooms.rooms.errors import NotFound, Refusal
+from gamerooms.rooms.ports import StoreUnavailable
 from gamerooms.runtime import Runtime, current_runtime
 from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.auth import authenticate, has_token, origin_allowed
@@ -24,6 +27,8 @@ Handler = Callable[[Any], Awaitable[None]]
 
 Handlers = Mapping[type, Handler]
 """An endpoint's table from message type to handler; other types are answered `unknown_type`."""
+
+UNAVAILABLE_MESSAGE = "the server cannot reach its store right now; reconnect in a moment"
 
 
 def refusal_close(refusal: Refusal) -> CloseCode:
@@ -45,7 +50,8 @@ async def dispatch(
     socket: WebSocket, messages: AsyncIterator[ClientMessage], handlers: Handlers
 ) -> None:
     """Hand each message to its type's handler until the socket closes; a refusal or game error
-    is answered to the sender with the message's `id`, and the socket stays open."""
+    is answered to the sender with the message's `id`, and the socket stays open. A request the
+    store could not answer is answered `unavailable`, and the socket closed 1013."""
     async for message in messages:
         handler = handlers.get(type(message))
         try:
@@ -55,6 +61,16 @@ async def dispatch(
                 await handler(message)
         except (GameError, Refusal) as exc:
             await socket.send_error(exc.code, exc.message, message.id)
+        except StoreUnavailable:
+            await refuse_unavailable(socket, message.id)
+            return
+
+
+async def refuse_unavailable(socket: WebSocket, request_id: RequestId = None) -> None:
+    """Answer `unavailable` (echoing `request_id`) and close 1013: the store does not answer."""
+    await socket.refuse(
+        ErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE, CloseCode.TRY_AGAIN_LATER, request_id
+    )
 
 
 def frame_limits(runtime: Runtime) -> FrameLimits:
@@ -81,8 +97,12 @@ class Endpoint:
             await self.run(socket, scope["url_route"]["kwargs"])
 
     async def run(self, socket: WebSocket, params: dict[str, Any]) -> None:
-        """Check an accepted socket's origin and credentials, then serve it until it closes."""
+        """Check an accepted socket's origin and credentials, then serve it until it closes;
+        close it 1013 when the store does not answer, or is lost already."""
         runtime = current_runtime()
+        if not runtime.liveness.available:
+            await refuse_unavailable(socket)
+            return
         scope = socket.scope
         if not has_token(scope) and not origin_allowed(scope, runtime.config.ALLOWED_ORIGINS):
             message = "cross-origin socket: log in with a token, or list this origin"
@@ -93,7 +113,10 @@ class Endpoint:
             message = "missing, invalid or expired token"
             await socket.refuse(ErrorCode.NOT_AUTHORIZED, message, CloseCode.UNAUTHORIZED)
             return
-        await self.serve(socket, player, runtime, params)
+        try:
+            await self.serve(socket, player, runtime, params)
+        except StoreUnavailable:
+            await socket.close(CloseCode.TRY_AGAIN_LATER)
 
     async def serve(
         self, socket: WebSocket, player: Player, runtime: Runtime, params: dict[str, Any]

@@ -19,7 +19,7 @@ from gamerooms.protocol.messages import (
 )
 from gamerooms.rooms.announcement import Announcement
 from gamerooms.rooms.errors import NotFound, Refusal
-from gamerooms.rooms.keys import room_presence_key, room_topic
+from gamerooms.rooms.keys import room_topic
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.rooms import AlreadyJoined
 from gamerooms.rooms.secrets import normalize_code
@@ -73,14 +73,14 @@ class RoomEndpoint(Endpoint):
             return
         member = RoomMember(socket, player.id)
         await runtime.fanout.attach(room_topic(code), member)
-        await runtime.store.adjust_presence(room_presence_key(code), player.id, 1)
         try:
+            await runtime.rooms.socket_opened(code, player.id)
             if not await self._join(socket, runtime, code, player, join, member.token):
                 return
             requests = RoomRequests(runtime, code, player, member.token)
             await dispatch(socket, messages, requests.table())
         finally:
-            left = await runtime.store.adjust_presence(room_presence_key(code), player.id, -1)
+            left = await runtime.rooms.socket_gone(code, player.id)
             await runtime.fanout.detach(room_topic(code), member)
             if left == 0 and socket.close_code not in HANDED_OVER:
                 await runtime.rooms.socket_closed(code, player.id)

@@ -28,6 +28,7 @@ PROTOCOL_ERROR_CODES = [
     "rate_limited",
     "limit_reached",
     "too_large",
+    "unavailable",
 ]
 
 PROTOCOL_CLOSE_CODES = {

@@ -1,6 +1,7 @@
 """Crash-proof presence on a fake clock: a process that stops beating is cleaned up after by
 exactly one survivor within PROCESS_TTL + HEARTBEAT seconds (its seats dropped with a grace, its
-queue places and drafts gone), and a process that lost the store goes on under a new heartbeat."""
+room members given the seat grace, its queue places and drafts gone), and a process that lost
+the store goes on under a new heartbeat."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from typing import Any, cast
 
 import pytest
 
+from gamerooms.rooms.attempts import PasswordAttempts
+from gamerooms.rooms.errors import NotFound
 from gamerooms.rooms.keys import DRAFTS, match_presence_key, queue_key, queue_topic
 from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.liveness import Liveness
 from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.ports import OwnerGone, StoreUnavailable
 from gamerooms.rooms.queue import QueueService
+from gamerooms.rooms.rooms import RoomService
 from gamerooms.store.memory import MemoryStore
 from gamerooms.testing import FakeClock
 from tests.unit.rooms.services import (
@@ -33,6 +37,7 @@ from tests.unit.rooms.services import (
 
 BOUND = PROCESS_TTL + HEARTBEAT
 """Seconds within which a process that died is cleaned up after."""
+SEAT_GRACE = 10.0
 
 
 def cluster(count: int) -> list[Process]:
@@ -175,6 +180,22 @@ async def test_a_dead_process_s_queue_place_goes_once_it_is_reaped() -> None:
     await heard.counted(0)
 
 
+def rooms_of(proc: Process) -> RoomService:
+    """A room service of this process."""
+    attempts = PasswordAttempts(proc.store, 5, 20)
+    return RoomService(
+        proc.store,
+        games(),
+        proc.matches,
+        proc.timers,
+        proc.leases,
+        proc.clock,
+        SEAT_GRACE,
+        attempts,
+        3,
+    )
+
+
 async def test_a_dead_process_s_draft_ends() -> None:
     a, b = cluster(2)
     lobbies = [LobbyService(p.store, p.timers, p.leases, p.clock, 120, 3) for p in (a, b)]
@@ -183,6 +204,19 @@ async def test_a_dead_process_s_draft_ends() -> None:
     assert await b.store.set_members(DRAFTS) == {pending_id}
     await live_for(BOUND, [b])
     assert await b.store.set_members(DRAFTS) == set()
+
+
+async def test_a_dead_process_s_room_member_gets_the_seat_grace() -> None:
+    a, b = cluster(2)
+    rooms = [rooms_of(a), rooms_of(b)]
+    room = await rooms[0].create(human(0), "Room", "tictactoe", 2, False, None, {})
+    await rooms[0].socket_opened(room.id, "person0")
+    await beat([a, b])
+    await live_for(BOUND, [b])
+    assert (await rooms[1].get(room.id)).seat_of("person0") is not None  # in its grace
+    await advance(b, SEAT_GRACE)  # before the grace of the room's opening (three times it)
+    with pytest.raises(NotFound):
+        await rooms[1].get(room.id)
 
 
 async def test_a_process_whose_heartbeat_lapsed_goes_on_under_a_new_one() -> None:

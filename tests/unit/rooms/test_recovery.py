@@ -40,7 +40,15 @@ async def restarted(path: Path, before: Process) -> Process:
     after = on_file(path, before.clock, before.journal)
     attempts = PasswordAttempts(after.store, 5, 20)
     rooms = RoomService(
-        after.store, games(), after.matches, after.timers, after.clock, 10, attempts, 3
+        after.store,
+        games(),
+        after.matches,
+        after.timers,
+        after.leases,
+        after.clock,
+        10,
+        attempts,
+        3,
     )
     lobby = LobbyService(after.store, after.timers, after.leases, after.clock, 120, 3)
     await Recovery(after.store, after.matches, after.pauses, after.presence, rooms, lobby).run()
