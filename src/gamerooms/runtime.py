@@ -12,7 +12,7 @@ from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
 from gamerooms.persistence.players import PlayerDirectory
-from gamerooms.persistence.write_ahead import SqliteWriteAhead, sqlite_database_file
+from gamerooms.persistence.write_ahead import LoopSqliteWriter, sqlite_database_file
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay
@@ -114,7 +114,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     journal = DatabaseJournal(
         write_ahead=write_ahead,
         flush_seconds=config.JOURNAL_FLUSH_SECONDS,
-        ahead=None if database_file is None else SqliteWriteAhead(database_file),
+        ahead=None if database_file is None else LoopSqliteWriter(database_file),
     )
     matches = MatchService(store, journal, games, clock)
     timers = Timers(store, clock, config.TIMER_POLL_SECONDS)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.persistence.records import find_match, history_of
-from gamerooms.persistence.write_ahead import SqliteWriteAhead
+from gamerooms.persistence.write_ahead import LoopSqliteWriter, inserts, update
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory
@@ -37,14 +39,36 @@ def _row(match_id: str, entry: ActionEntry) -> ActionRecord:
     )
 
 
+def _record(match_id: str) -> QuerySet[MatchRecord]:
+    return MatchRecord.objects.filter(id=match_id)
+
+
+def _known_players(ids: Iterable[str]) -> QuerySet[Player, str]:
+    """The ids among `ids` of players this database knows (bots of a test may not be)."""
+    return Player.objects.filter(id__in=set(ids)).values_list("id", flat=True)
+
+
+def _seat(match_id: str, seat: int, player_id: str) -> MatchSeat:
+    return MatchSeat(match_id=match_id, seat=seat, player_id=player_id)
+
+
+def _finished(result: dict[str, Any], version: int) -> dict[str, Any]:
+    """The match record's fields once the match is over."""
+    return {
+        "status": MatchRecord.Status.FINISHED,
+        "result": result,
+        "version": version,
+        "finished_at": timezone.now(),
+    }
+
+
 def _record_matches(records: list[MatchRecord]) -> None:
     """Insert new match records and the seats of their known players, together."""
     with transaction.atomic(savepoint=False):
         MatchRecord.objects.bulk_create(records)
-        ids = {player["id"] for record in records for player in record.players}
-        known = set(Player.objects.filter(id__in=ids).values_list("id", flat=True))
+        known = set(_known_players(player["id"] for r in records for player in r.players))
         MatchSeat.objects.bulk_create(
-            MatchSeat(match_id=record.id, seat=seat, player_id=player["id"])
+            _seat(record.id, seat, player["id"])
             for record in records
             for seat, player in enumerate(record.players)
             if player["id"] in known
@@ -78,17 +102,12 @@ def _insert_batches(batches: list[list[Action]]) -> None:
 
 def _finish(results: list[tuple[str, dict[str, Any], int]]) -> None:
     for match_id, result, version in results:
-        MatchRecord.objects.filter(id=match_id).update(
-            status=MatchRecord.Status.FINISHED,
-            result=result,
-            version=version,
-            finished_at=timezone.now(),
-        )
+        _record(match_id).update(**_finished(result, version))
 
 
 def _reseat(seatings: list[tuple[str, list[dict[str, Any]]]]) -> None:
     for match_id, players in seatings:
-        MatchRecord.objects.filter(id=match_id).update(players=players)
+        _record(match_id).update(players=players)
 
 
 def _history(match_id: str) -> MatchHistory | None:
@@ -113,7 +132,7 @@ class DatabaseJournal:
         write_ahead: bool,
         flush_seconds: float = 0.25,
         writer: DatabaseWriter | None = None,
-        ahead: SqliteWriteAhead | None = None,
+        ahead: LoopSqliteWriter | None = None,
     ) -> None:
         self._write_ahead = write_ahead
         self._ahead = ahead
@@ -132,7 +151,14 @@ class DatabaseJournal:
     ) -> None:
         """Record a new match and its seats."""
         record = MatchRecord(id=match_id, game=game, settings=settings, players=players, seed=seed)
-        await self._writer.write(_record_matches, record)
+        if self._ahead is None:
+            await self._writer.write(_record_matches, record)
+            return
+        ids = [player["id"] for player in players]
+        known = {row[0] for row in self._ahead.select(_known_players(ids))}
+        seats = [_seat(match_id, seat, player["id"]) for seat, player in enumerate(players)]
+        known_seats = [seat for seat in seats if seat.player_id in known]
+        await self._ahead.run([*inserts([record]), *inserts(known_seats)])
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
         """When the database is the durable copy: return once the action row is committed."""
@@ -157,11 +183,17 @@ class DatabaseJournal:
     async def match_finished(self, match_id: str, result: dict[str, Any], version: int) -> None:
         """Write out pending actions, then the result."""
         await self.flush()
-        await self._writer.write(_finish, (match_id, result, version))
+        if self._ahead is None:
+            await self._writer.write(_finish, (match_id, result, version))
+        else:
+            await self._ahead.run([update(_record(match_id), _finished(result, version))])
 
     async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
         """Keep the match record's players as they sit now."""
-        await self._writer.write(_reseat, (match_id, players))
+        if self._ahead is None:
+            await self._writer.write(_reseat, (match_id, players))
+        else:
+            await self._ahead.run([update(_record(match_id), {"players": players})])
 
     async def history(self, match_id: str) -> MatchHistory | None:
         """The match record and its actions in order."""

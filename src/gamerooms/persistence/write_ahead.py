@@ -1,16 +1,23 @@
-"""Write-ahead rows on a SQLite database, committed from the event loop on a connection of their
-own: no thread hop and no ORM on the hot path, one transaction per loop turn for every row that
-arrived in it (group commit), WAL so that readers never wait."""
+"""The journal's writes on a SQLite database, committed from the event loop on a connection of
+their own: no thread hop (whose GIL hand-overs stall the loop) and no ORM query on the hot path,
+one transaction per loop turn for every write that arrived in it (group commit), WAL so that
+readers never wait. Action rows are built here; other writes are statements that Django's own
+SQL compiler makes from models and querysets, so that they match what the ORM would write."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import QuerySet, sql
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord
@@ -18,6 +25,40 @@ from gamerooms.rooms.ports import ActionEntry
 
 BUSY_TIMEOUT_SECONDS = 5.0
 """How long an insert waits for another writer of the database (the journal's own thread)."""
+
+
+Statement = tuple[str, Sequence[Any]]
+"""SQL with `?` placeholders, and its parameters."""
+
+_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+def _statement(compiled: str, params: Sequence[Any]) -> Statement:
+    """Django's compiled SQL (`%s` placeholders) as sqlite3 takes it."""
+    text = _FORMAT_PLACEHOLDER.sub("?", compiled).replace("%%", "%")
+    return text, tuple(str(value) if isinstance(value, str) else value for value in params)
+
+
+def inserts(objects: Sequence[models.Model]) -> list[Statement]:
+    """The INSERT statements the ORM's `bulk_create(objects)` would run (one model)."""
+    if not objects:
+        return []
+    model = type(objects[0])
+    fields = [
+        field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)
+    ]
+    query = sql.InsertQuery(model)
+    query.insert_values(fields, list(objects))
+    compiled = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return [_statement(text, params) for text, params in compiled]
+
+
+def update(queryset: QuerySet[Any], values: dict[str, Any]) -> Statement:
+    """The UPDATE statement the ORM's `queryset.update(**values)` would run."""
+    query: sql.UpdateQuery = queryset.query.chain(sql.UpdateQuery)  # type: ignore[assignment]
+    query.add_update_values(values)
+    text, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    return _statement(text, params)
 
 
 def _insert_statement() -> str:
@@ -44,10 +85,10 @@ def sqlite_database_file() -> Path | None:
     return Path(name)
 
 
-class SqliteWriteAhead:
-    """Commits action rows before their update is announced; `write` returns once its row is
-    durable (WAL: it survives the process being killed). A row whose (match, version) is
-    recorded already fails its own caller with StaleVersion, and no one else's."""
+class LoopSqliteWriter:
+    """Commits journal writes from the event loop; each call returns once its writes are durable
+    (WAL: they survive the process being killed). A write that fails fails its own caller, and
+    no one else's (an action row whose (match, version) is recorded already: StaleVersion)."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(
@@ -57,16 +98,30 @@ class SqliteWriteAhead:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._insert = _insert_statement()
-        self._waiting: list[tuple[tuple[object, ...], asyncio.Future[None]]] = []
+        self._waiting: list[tuple[list[Statement], asyncio.Future[None]]] = []
+        self._failure: sqlite3.Error | None = None
 
     async def write(self, match_id: str, entry: ActionEntry) -> None:
         """Commit one action row with the others of this loop turn; return once it is."""
+        try:
+            await self.run([(self._insert, _values(match_id, entry))])
+        except sqlite3.IntegrityError as error:
+            raise StaleVersion(f"version {entry.version} is already recorded") from error
+
+    async def run(self, statements: list[Statement]) -> None:
+        """Commit these statements, together, in this loop turn's transaction; return once they
+        are committed. If any fails (sqlite3.Error), none of them is."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if not self._waiting:
             loop.call_soon(self._commit)
-        self._waiting.append((_values(match_id, entry), future))
+        self._waiting.append((statements, future))
         await future
+
+    def select(self, queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+        """The rows of a `values_list` queryset, read at once (WAL: it waits for no writer)."""
+        text, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        return self._db.execute(*_statement(text, params)).fetchall()
 
     def close(self) -> None:
         """Close the connection."""
@@ -74,31 +129,34 @@ class SqliteWriteAhead:
 
     def _commit(self) -> None:
         group, self._waiting = self._waiting, []
+        if len(group) > 1 and self._together([statements for statements, _ in group]):
+            for _, future in group:
+                if not future.done():
+                    future.set_result(None)
+            return
+        for statements, future in group:
+            error: sqlite3.Error | None = None
+            if not self._together([statements]):
+                error = self._failure
+            if future.done():
+                continue
+            if error is None:
+                future.set_result(None)
+            else:
+                future.set_exception(error)
+
+    def _together(self, jobs: list[list[Statement]]) -> bool:
+        """Run every job's statements in one transaction; False (all rolled back, the error in
+        `_failure`) if any failed."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(self._insert, [values for values, _ in group])
+            for statements in jobs:
+                for text, params in statements:
+                    self._db.execute(text, params)
             self._db.execute("COMMIT")
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            for values, future in group:
-                self._commit_alone(values, future)
-            return
-        for _, future in group:
-            if not future.done():
-                future.set_result(None)
-
-    def _commit_alone(self, values: tuple[object, ...], future: asyncio.Future[None]) -> None:
-        error: Exception | None = None
-        try:
-            self._db.execute(self._insert, values)
-        except sqlite3.IntegrityError:
-            error = StaleVersion(f"version {values[1]} is already recorded")
-        except sqlite3.Error as failure:
-            error = failure
-        if future.done():
-            return
-        if error is None:
-            future.set_result(None)
-        else:
-            future.set_exception(error)
+            self._failure = error
+            return False
+        return True

@@ -1,6 +1,6 @@
-"""Write-ahead rows on SQLite, committed from the event loop: the rows of one loop turn share a
-transaction, each call returns once its row is committed, a duplicate fails only its caller,
-and the rows read back through the ORM exactly as the ORM would have written them."""
+"""Journal writes on SQLite, committed from the event loop: the writes of one loop turn share a
+transaction, each call returns once its write is committed, a duplicate fails only its caller,
+and rows and match records read back through the ORM exactly as the ORM would write them."""
 
 from __future__ import annotations
 
@@ -14,27 +14,28 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from gamerooms.engine import StaleVersion
-from gamerooms.models import ActionRecord
+from gamerooms.models import ActionRecord, MatchRecord, MatchSeat
 from gamerooms.persistence.journal import DatabaseJournal
-from gamerooms.persistence.write_ahead import SqliteWriteAhead, sqlite_database_file
+from gamerooms.persistence.players import create_guest
+from gamerooms.persistence.write_ahead import LoopSqliteWriter, sqlite_database_file
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.ports import ActionEntry
 from tests.integration.persistence.test_journal_writer import entry, new_match, versions_committed
 
 
 @pytest.fixture
-async def ahead(database: None) -> AsyncIterator[SqliteWriteAhead]:
+async def ahead(database: None) -> AsyncIterator[LoopSqliteWriter]:
     """The loop's write-ahead on the test database file (SQLite only)."""
     path = sqlite_database_file()
     if path is None:
         pytest.skip("the loop's write-ahead is for SQLite on disk; this run uses another database")
-    log = SqliteWriteAhead(path)
+    log = LoopSqliteWriter(path)
     yield log
     log.close()
 
 
 @pytest.fixture
-def fast_journal(writer: DatabaseWriter, ahead: SqliteWriteAhead) -> DatabaseJournal:
+def fast_journal(writer: DatabaseWriter, ahead: LoopSqliteWriter) -> DatabaseJournal:
     """A write-ahead journal whose action rows go through `ahead`."""
     return DatabaseJournal(write_ahead=True, writer=writer, ahead=ahead)
 
@@ -47,7 +48,7 @@ def committed_elsewhere(path: Path, match_id: str) -> list[int]:
 
 
 async def test_the_rows_of_one_loop_turn_share_one_transaction(
-    fast_journal: DatabaseJournal, ahead: SqliteWriteAhead
+    fast_journal: DatabaseJournal, ahead: LoopSqliteWriter
 ) -> None:
     match_id = await new_match(fast_journal)
     statements: list[str] = []
@@ -89,3 +90,23 @@ async def test_rows_read_back_through_the_orm_as_written(fast_journal: DatabaseJ
     assert row.at == datetime.fromtimestamp(written.at, tz=UTC)
     history = await fast_journal.history(match_id)
     assert history is not None and history.actions == [(written.seat, written.name, written.data)]
+
+
+async def test_match_records_are_written_as_the_orm_writes_them(
+    fast_journal: DatabaseJournal, ahead: LoopSqliteWriter
+) -> None:
+    ann = await sync_to_async(create_guest)("Ann", None, None)
+    players = [ann.to_wire(), {"id": "bot-1", "name": "Bot", "bot": True}]
+    statements: list[str] = []
+    ahead._db.set_trace_callback(statements.append)
+    await fast_journal.match_created("m-loop-1", "tictactoe", {"clock": 30}, players, seed=11)
+    await fast_journal.seats_changed("m-loop-1", [ann.to_wire(), ann.to_wire()])
+    await fast_journal.match_finished("m-loop-1", {"winners": [0]}, 5)
+    record = await sync_to_async(MatchRecord.objects.get)(id="m-loop-1")
+    assert (record.game, record.settings, record.seed) == ("tictactoe", {"clock": 30}, 11)
+    assert record.players == [ann.to_wire(), ann.to_wire()]
+    assert (record.status, record.result, record.version) == ("finished", {"winners": [0]}, 5)
+    assert record.created_at is not None and record.finished_at is not None
+    seats = await sync_to_async(list)(MatchSeat.objects.filter(match_id="m-loop-1").values_list())
+    assert [(seat, player) for _, _, seat, player in seats] == [(0, ann.id)]
+    assert statements.count("COMMIT") == 3, statements
