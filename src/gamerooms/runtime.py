@@ -11,8 +11,8 @@ from functools import cache
 from gamerooms.conf import Config, load_config
 from gamerooms.engine import GameRegistry
 from gamerooms.persistence.journal import DatabaseJournal
+from gamerooms.persistence.loop_writer import LoopSqliteWriter, sqlite_database_file
 from gamerooms.persistence.players import PlayerDirectory
-from gamerooms.persistence.write_ahead import LoopSqliteWriter, sqlite_database_file
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay

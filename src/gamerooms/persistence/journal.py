@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
+from gamerooms.persistence.loop_writer import LoopSqliteWriter, inserts, update
 from gamerooms.persistence.records import find_match, history_of
-from gamerooms.persistence.write_ahead import LoopSqliteWriter, inserts, update
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import ActionEntry, MatchHistory

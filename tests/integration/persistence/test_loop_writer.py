@@ -16,8 +16,8 @@ from asgiref.sync import sync_to_async
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat
 from gamerooms.persistence.journal import DatabaseJournal
+from gamerooms.persistence.loop_writer import LoopSqliteWriter, sqlite_database_file
 from gamerooms.persistence.players import create_guest
-from gamerooms.persistence.write_ahead import LoopSqliteWriter, sqlite_database_file
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.ports import ActionEntry
 from tests.integration.persistence.test_journal_writer import entry, new_match, versions_committed
