@@ -2,9 +2,10 @@
 died, and what this one does while the store is out of reach.
 
 Every `heartbeat_seconds` the process refreshes its heartbeat document, which lapses
-`Leases.ttl_seconds` after the last refresh, and reaps every listed process whose document has
-lapsed: a process that dies is cleaned up after within ttl + heartbeat seconds, by whichever
-survivor reaps it first (the store hands what it held to exactly one).
+`Leases.ttl_seconds` after the last refresh, and reaps every listed process that is not live: one
+that was killed (its subscription closed with its connection) within a heartbeat, one that hangs
+within ttl + heartbeat seconds, by whichever survivor reaps it first (the store hands what it
+held to exactly one).
 
 When the store is out of reach (a command fails to reach it, or the subscription connection
 drops), the process stops serving: the `on_lost` callbacks close its game sockets (the updates

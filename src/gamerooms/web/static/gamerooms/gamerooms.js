@@ -103,6 +103,7 @@ export const CloseCode = Object.freeze({
   KICKED: 4010,
   HANDED_TO_BOT: 4011,
   GOING_AWAY: 1001,
+  TRY_AGAIN_LATER: 1013,
 });
 
 /** Close codes after which a socket is not reopened. */
@@ -128,6 +129,7 @@ export const ErrorCode = Object.freeze({
   MATCH_PAUSED: "match_paused",
   RATE_LIMITED: "rate_limited",
   TOO_LARGE: "too_large",
+  UNAVAILABLE: "unavailable",
   // client-side codes
   TIMEOUT: "timeout",
   CONNECTION_LOST: "connection_lost",
