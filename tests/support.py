@@ -56,6 +56,17 @@ def chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
+def haproxy_or_skip() -> str:
+    """The haproxy binary; skips the calling test (or fails it, if required) when absent."""
+    path = shutil.which("haproxy")
+    if path is not None:
+        return path
+    reason = "haproxy is not installed (apt-get install -y haproxy)"
+    if os.environ.get("GAMEROOMS_REQUIRE_BALANCER") == "1":
+        pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_BALANCER=1", pytrace=False)
+    pytest.skip(reason)
+
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
 
 

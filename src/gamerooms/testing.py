@@ -1,5 +1,5 @@
-"""A public test kit: a fake clock, a protocol client, a real server process, match set-up, and
-the application in the test's own process (InProcessServer)."""
+"""A public test kit: a fake clock, a protocol client, a real server process (and a balancer in
+front of several), match set-up, and the application in the test's own process (InProcessServer)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gamerooms.client import Closed, GameClient, Guest, ProtocolClient, create_guest
 from gamerooms.in_process import InProcessClient, InProcessServer
 
 __all__ = [
+    "Balancer",
     "Closed",
     "FakeClock",
     "GameClient",
@@ -86,14 +87,17 @@ class ServerProcess:
         query = f"?token={token}" if token else ""
         return f"ws://127.0.0.1:{self.port}{path}{query}"
 
+    def command(self) -> list[str]:
+        """The command line of the process."""
+        command = [sys.executable, "-m", "gamerooms", "serve", "--port", str(self.port)]
+        return [*command, "--data", self.data, "--log-level", self.log_level]
+
     def start(self, timeout: float = 30.0) -> None:
         """Start the process and wait until /healthz answers."""
-        command = [sys.executable, "-m", "gamerooms", "serve", "--port", str(self.port)]
-        command += ["--data", self.data, "--log-level", self.log_level]
         output = None if self.log is None else self.log.open("ab")
         try:
             self.process = subprocess.Popen(
-                command, env={**os.environ, **self.env}, stdout=output, stderr=output
+                self.command(), env={**os.environ, **self.env}, stdout=output, stderr=output
             )
         finally:
             if output is not None:
@@ -139,6 +143,27 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+@dataclass
+class Balancer(ServerProcess):
+    """HAProxy with `config` (deploy/haproxy.cfg) on `port` in front of server processes:
+    clients reach it as they would one of them, and `create_match` runs with their settings."""
+
+    config: Path = field(kw_only=True)
+
+    @classmethod
+    def in_front_of(cls, servers: Sequence[ServerProcess], config: Path) -> Balancer:
+        """A balancer (not started) on a free port for these servers (the config's
+        GAMEROOMS_BIND and GAMEROOMS_SERVER_<n>)."""
+        port = free_port()
+        env = {**servers[0].env, "GAMEROOMS_BIND": f"127.0.0.1:{port}"}
+        env |= {f"GAMEROOMS_SERVER_{n}": f"127.0.0.1:{s.port}" for n, s in enumerate(servers, 1)}
+        return cls(port, servers[0].data, env, config=config)
+
+    def command(self) -> list[str]:
+        """haproxy in the foreground with the config."""
+        return ["haproxy", "-db", "-f", str(self.config)]
 
 
 @contextmanager
