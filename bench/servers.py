@@ -1,4 +1,5 @@
-"""Starting and stopping the servers under test: gamerooms (alone or two on Redis), peers."""
+"""Starting and stopping the servers under test: gamerooms (alone, or two on Redis behind HAProxy),
+peers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gamerooms.testing import ServerProcess, free_port
+from gamerooms.testing import Balancer, ServerProcess, free_port
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -94,6 +95,8 @@ def _gamerooms() -> Iterator[Running]:
 
 @contextmanager
 def _gamerooms_redis2() -> Iterator[Running]:
+    if shutil.which("haproxy") is None:
+        raise Unavailable("haproxy is not installed")
     with ExitStack() as stack:
         redis_port, redis_pid = stack.enter_context(_redis())
         data = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-gamerooms-"))
@@ -102,9 +105,11 @@ def _gamerooms_redis2() -> Iterator[Running]:
         for server in servers:
             server.start(timeout=60)
             stack.callback(server.stop)
-        pids = [server.process.pid for server in servers if server.process is not None]
-        urls = [server.base_url for server in servers]
-        yield Running("gamerooms-redis2", "gamerooms", urls, [*pids, redis_pid])
+        balancer = Balancer.in_front_of(servers, REPO / "deploy" / "haproxy.cfg")
+        balancer.start(timeout=60)
+        stack.callback(balancer.stop)
+        pids = [server.pid for server in (*servers, balancer)]
+        yield Running("gamerooms-redis2", "gamerooms", [balancer.base_url], [*pids, redis_pid])
 
 
 @contextmanager
