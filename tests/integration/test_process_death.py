@@ -1,6 +1,6 @@
-"""Two `gamerooms serve` processes on a private Redis, one of them killed (`kill -9`): the
-survivor cleans up after it within the heartbeat's bound (docs/deploying.md). Heartbeats are
-short here, so the bound is a couple of seconds.
+"""Two `gamerooms serve` processes on a private Redis, one of them killed (`kill -9`) or hung
+(SIGSTOP): the survivor cleans up after it within the heartbeat's bound (docs/deploying.md).
+Heartbeats are short here, so the bound is a couple of seconds.
 """
 
 from __future__ import annotations
