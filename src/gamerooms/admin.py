@@ -1,5 +1,5 @@
 """Django admin: players, match records with their seats, the read-only action log, and a
-read-only page of the live rooms and matches in the store (rooms can be closed from it)."""
+page of the live rooms and matches in the store (rooms can be closed and matches ended from it)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from gamerooms.engine import MatchOver
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
 from gamerooms.rooms.errors import NotFound, Refusal
 from gamerooms.rooms.keys import match_key, room_key
@@ -103,16 +104,15 @@ class MatchRecordAdmin(MatchRecordModelAdmin):
         return [live, *super().get_urls()]
 
     def live_view(self, request: HttpRequest) -> HttpResponse:
-        """The live rooms and matches; POST `close` with a room code closes that room."""
-        if request.method == "POST" and "close" in request.POST:
+        """The live rooms and matches; POST `close` with a room code closes that room, `end`
+        with a match id ends that match."""
+        if request.method == "POST" and ("close" in request.POST or "end" in request.POST):
             if not self.has_change_permission(request):
                 return HttpResponse(status=403)
-            code = request.POST["close"]
-            closed = async_to_sync(close_room)(code)
-            if closed:
-                messages.success(request, f"Room {code} closed.")
+            if "close" in request.POST:
+                self._close_room(request, request.POST["close"])
             else:
-                messages.warning(request, f"No room {code}.")
+                self._end_match(request, request.POST["end"])
             return HttpResponseRedirect(request.path)
         rooms, matches = async_to_sync(live_state)()
         context = {
@@ -121,9 +121,27 @@ class MatchRecordAdmin(MatchRecordModelAdmin):
             "opts": self.model._meta,
             "rooms": rooms,
             "matches": matches,
-            "can_close": self.has_change_permission(request),
+            "can_change": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/gamerooms/live.html", context)
+
+    def _close_room(self, request: HttpRequest, code: str) -> None:
+        """Close a room, with a message saying how it went."""
+        if async_to_sync(close_room)(code):
+            messages.success(request, f"Room {code} closed.")
+        else:
+            messages.warning(request, f"No room {code}.")
+
+    def _end_match(self, request: HttpRequest, match_id: str) -> None:
+        """End a match at once (reason `ended`), with a message saying how it went."""
+        try:
+            async_to_sync(end_match)(match_id)
+        except NotFound:
+            messages.warning(request, f"No match {match_id}.")
+        except MatchOver:
+            messages.warning(request, f"Match {match_id} is already over.")
+        else:
+            messages.success(request, f"Match {match_id} ended.")
 
 
 @admin.register(ActionRecord)
@@ -194,3 +212,9 @@ async def close_room(code: str) -> bool:
         except Refusal:
             continue
     return True
+
+
+async def end_match(match_id: str) -> None:
+    """End a match now, active or paused, as the server's operator: finished, reason `ended`
+    (NotFound if there is no such match, MatchOver if it is over already)."""
+    await current_runtime().pauses.end_by_operator(match_id)

@@ -1,6 +1,7 @@
 """The Django admin on a real `gamerooms serve`: a superuser made with `gamerooms
 createsuperuser` logs in, lists and opens match records (seats, result, replay link), reads the
-action log without being able to change it, and sees and closes live rooms from the store."""
+action log without being able to change it, sees live rooms and matches from the store, closes a
+room and ends a match."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from gamerooms.testing import GameClient, ServerProcess
 from tests.integration.rooms_kit import api, guest, room_fields
 
 PASSWORD = "correct horse battery staple"
+ENDED = {"winners": [], "scores": None, "reason": "ended"}
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -128,3 +130,46 @@ async def test_live_rooms_and_matches_and_closing_a_room(
     assert f"<td>{room['id']}</td>" not in after.text
     status, refusal = await api(memory_server, "GET", f"/api/rooms/{room['id']}/")
     assert (status, refusal["code"]) == (404, "not_found")
+
+
+async def test_ending_a_live_match(
+    memory_server: ServerProcess, admin_http: httpx.AsyncClient
+) -> None:
+    ann, bob = guest(memory_server), guest(memory_server)
+    match_id = memory_server.create_match("tictactoe", [ann, bob])
+    path = f"/ws/matches/{match_id}/"
+    sockets = [await GameClient.connect(memory_server.ws_url(path, p.access)) for p in (ann, bob)]
+    try:
+        for socket in sockets:
+            await socket.expect("match.state")
+        await sockets[0].request("match.action", action="place", data={"cell": 4})
+        await sockets[1].expect("match.update")
+        live = await admin_http.get("/admin/gamerooms/matchrecord/live/")
+        assert f'name="end" value="{match_id}"' in live.text
+
+        form = {"end": match_id, "csrfmiddlewaretoken": csrf_token(live)}
+        ended = await admin_http.post("/admin/gamerooms/matchrecord/live/", data=form)
+        assert ended.status_code == 302
+        for socket in sockets:
+            final = await socket.wait_for("match.update")
+            assert final["status"] == "finished" and final["result"] == ENDED, final
+            assert final["seat"] is None and final["events"] == [{"type": "ended"}]
+            assert final["action"] == {"name": "end", "data": {}} and final["version"] == 1
+        late = await sockets[1].request("match.action", action="place", data={"cell": 0})
+        assert (late["type"], late["code"]) == ("error", "match_over"), late
+    finally:
+        for socket in sockets:
+            await socket.close()
+    after = await admin_http.get(ended.headers["location"])
+    assert f"Match {match_id} ended." in after.text
+    assert f'name="end" value="{match_id}"' not in after.text
+    status, record = await api(memory_server, "GET", f"/api/matches/{match_id}/")
+    assert (status, record["status"], record["result"]) == (200, "finished", ENDED), record
+
+    form = {"end": match_id, "csrfmiddlewaretoken": csrf_token(after)}
+    again = await admin_http.post(
+        "/admin/gamerooms/matchrecord/live/", data=form, follow_redirects=True
+    )
+    assert f"Match {match_id} is already over." in again.text
+    status, record = await api(memory_server, "GET", f"/api/matches/{match_id}/")
+    assert record["result"] == ENDED and record["version"] == 1, record

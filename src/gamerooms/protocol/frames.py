@@ -178,7 +178,7 @@ def match_state(
 def match_update(
     *,
     version: int,
-    seat: int,
+    seat: int | None,
     action: str,
     data: JSONObject,
     events: list[JSONObject],
@@ -188,7 +188,8 @@ def match_update(
     result: JSONObject | None,
     request_id: RequestId = None,
 ) -> str:
-    """`match.update`: `seat` played `action` with `data`; `state` is the receiver's view."""
+    """`match.update`: `seat` (None: the server) played `action` with `data`; `state` is the
+    receiver's view."""
     return frame(
         "match.update",
         request_id,

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from gamerooms.engine import IllegalAction, Result
+from gamerooms.engine import MatchOver, Result
 from gamerooms.protocol import frames
 from gamerooms.protocol.codes import CloseCode, ErrorCode
 from gamerooms.protocol.frames import PauseReason
@@ -85,6 +85,10 @@ class Pauses:
 
         await self._settle(match_id, mutate)
 
+    async def end_by_operator(self, match_id: str) -> None:
+        """End the match at once, active or paused: finished, reason `ended`; MatchOver if over."""
+        await self._settle(match_id, lambda match: _ended(match, None, "ended"))
+
     async def welcome_back(self, match_id: str, seat: int) -> None:
         """The paused seat's own player came back before anyone decided: go on with them."""
 
@@ -150,10 +154,11 @@ def _check_answer(match: LiveMatch, answering: int | None) -> Pause:
     return match.pause
 
 
-def _ended(match: LiveMatch, seat: int, reason: str) -> Change:
-    """The match finished without a winner: a final update to everyone."""
+def _ended(match: LiveMatch, seat: int | None, reason: str) -> Change:
+    """The match finished without a winner (seat: whose loss ended it, None for the server's
+    operator): a final update to everyone."""
     if match.core.result is not None:
-        raise IllegalAction("the match is over")
+        raise MatchOver("the match is over")
     result = Result(winners=[], scores=None, reason=reason)
     after = match.changed(
         core=msgspec.structs.replace(match.core, result=result),
@@ -161,5 +166,5 @@ def _ended(match: LiveMatch, seat: int, reason: str) -> Change:
         pause=None,
         deadline=None,
     )
-    events = [{"type": reason, "seat": seat}]
-    return Change(after, [update_frames(after, seat, {"name": "end", "data": {}}, events)])
+    event: dict[str, Any] = {"type": reason} if seat is None else {"type": reason, "seat": seat}
+    return Change(after, [update_frames(after, seat, {"name": "end", "data": {}}, [event])])

@@ -100,9 +100,9 @@ def update_announcement(match: LiveMatch, applied: Applied, reply: Reply | None)
 
 
 def update_frames(
-    match: LiveMatch, seat: int, action: dict[str, Any], events: list[dict[str, Any]]
+    match: LiveMatch, seat: int | None, action: dict[str, Any], events: list[dict[str, Any]]
 ) -> Announcement:
-    """The match.update frames of a change (see `seat_frames`)."""
+    """The match.update frames of a change made by `seat` (None: the server; see `seat_frames`)."""
     status, result = status_of(match), result_of(match)
 
     def build(state: Any, turn: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gamerooms.engine import MatchOver
 from gamerooms.rooms.errors import MatchPaused, NotAuthorized, Refusal
 from gamerooms.rooms.live import ACTIVE, FINISHED, PAUSED
 from gamerooms.rooms.pauses import NotPaused
@@ -22,6 +23,7 @@ from tests.unit.rooms.services import (
 )
 
 ABANDONED = {"winners": [], "scores": None, "reason": "abandoned"}
+ENDED = {"winners": [], "scores": None, "reason": "ended"}
 
 
 @pytest.fixture
@@ -112,6 +114,43 @@ async def test_end_finishes_the_match_abandoned(proc: Process) -> None:
     heard.take()
     await advance(proc, DECIDE)
     assert heard.frames() == []  # no bot is put in afterwards
+
+
+async def test_the_operator_ends_a_paused_match_and_no_bot_is_put_in(proc: Process) -> None:
+    match_id, heard = await paused(proc)
+    await proc.pauses.end_by_operator(match_id)
+    for seat in ("0", "1"):
+        (final,) = heard.frames(seat)
+        assert final["status"] == FINISHED and final["result"] == ENDED
+        assert final["seat"] is None and final["events"] == [{"type": "ended"}]
+    assert proc.journal.finished[match_id] == (ENDED, 0)
+    heard.take()
+    await advance(proc, DECIDE)
+    assert heard.frames() == []
+
+
+async def test_the_operator_ends_an_active_match_and_its_bot_stops(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), bot()])
+    await proc.matches.act(match_id, 0, "place", {"cell": 4})
+    heard.take()
+    await proc.pauses.end_by_operator(match_id)
+    (final,) = heard.take()
+    assert final["result"] == ENDED and final["version"] == 1
+    await advance(proc, BOT_DELAY)
+    assert heard.frames() == []
+    with pytest.raises(MatchOver):
+        await proc.matches.act(match_id, 0, "place", {"cell": 0})
+
+
+async def test_the_operator_cannot_end_a_finished_match(proc: Process) -> None:
+    match_id, heard = await start(proc, "tictactoe", [human(0), human(1)])
+    for index, cell in enumerate([0, 3, 1, 4, 2]):
+        await proc.matches.act(match_id, index % 2, "place", {"cell": cell})
+    heard.take()
+    with pytest.raises(MatchOver):
+        await proc.pauses.end_by_operator(match_id)
+    assert (await proc.matches.get(match_id)).core.result.reason == "win"
+    assert heard.frames() == []
 
 
 async def test_the_first_answer_wins(proc: Process) -> None:

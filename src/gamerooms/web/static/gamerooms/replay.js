@@ -16,6 +16,7 @@ const REASONS = {
   last_standing: "The last player still solvent.",
   turn_limit: "The richest player when the rounds ran out.",
   abandoned: "The match was ended without a winner.",
+  ended: "The match was ended by the server's operator.",
   finished: "The match is over.",
 };
 

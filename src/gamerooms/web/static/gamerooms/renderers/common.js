@@ -97,6 +97,7 @@ export function genericResultWords(result, table) {
     win: `${lead}a line of three.`,
     draw: "Nobody won: it's a draw.",
     abandoned: "The match was ended without a winner.",
+    ended: "The match was ended by the server's operator.",
     last_standing: `${lead}the last player standing; everyone else went bankrupt.`,
     turn_limit: `${lead}the richest when the round limit was reached.`,
     rounds: `${lead}most chips after the last round.`,
