@@ -12,9 +12,11 @@ import pytest
 import websockets
 
 from gamerooms.conf import Config
-from gamerooms.testing import GameClient, ServerProcess, running_server
+from gamerooms.protocol.messages import CHAT_MAX
+from gamerooms.testing import Closed, GameClient, ServerProcess, running_server
 from gamerooms.transport.wire import hard_cap
 from tests.integration.conftest import guests
+from tests.integration.rooms_kit import seated
 
 MAX_FRAME_BYTES = Config.MAX_FRAME_BYTES
 
@@ -82,3 +84,25 @@ async def test_shutdown_closes_open_sockets_1001() -> None:
         assert await client.closed(timeout=10) == 1001
         await asyncio.wait_for(lobby_socket.wait_closed(), 10)
         assert lobby_socket.close_code == 1001
+
+
+async def test_a_client_that_stops_reading_is_dropped_and_the_room_goes_on() -> None:
+    """A room member that reads nothing while the room chats fast is disconnected once 8 MiB
+    wait for it; the talker, who reads its echoes batch by batch, gets every line."""
+    unlimited = {"GAMEROOMS_RATE_PER_SECOND": "1000000", "GAMEROOMS_RATE_BURST": "1000000"}
+    with running_server(env=unlimited) as server:
+        (talker, sleeper), lines = guests(server, 2), 40_000
+        _, (talking, sleeping) = await seated(server, [talker, sleeper], game="tictactoe")
+        text, batch = "x" * CHAT_MAX, 1_000
+        for _ in range(lines // batch):
+            for _ in range(batch):
+                await talking.send("room.chat", text=text)
+            echoed = 0
+            while echoed < batch:
+                echoed += (await talking.receive(timeout=30))["type"] == "room.chat"
+        heard = 0
+        with pytest.raises(Closed) as closed:
+            while True:
+                if (await sleeping.receive(timeout=10))["type"] == "room.chat":
+                    heard += 1
+        assert closed.value.code is None and heard < lines, (closed.value.code, heard)

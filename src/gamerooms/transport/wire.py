@@ -29,7 +29,8 @@ from gamerooms.transport.types import Message, Scope
 HARD_CAP_FACTOR: Final = 4
 """The transport closes 1009 on messages above this many times the protocol's frame limit."""
 
-READ_BUFFER_BYTES: Final = 16 * 1024
+READ_BUFFER_BYTES: Final = 2048
+"""A socket's first read buffer; picows doubles it while a message needs more."""
 
 CLOSE_LINGER_SECONDS: Final = 2.0
 """After its close frame, how long the server waits for the client to end the connection."""
@@ -39,9 +40,10 @@ log = logging.getLogger(__name__)
 HANDSHAKE_LOG = logging.getLogger("uvicorn.error")
 """Where uvicorn logs WebSocket handshakes (its access-log filters apply to it)."""
 
-PICOWS_LOG = logging.Logger("gamerooms.transport.picows", logging.CRITICAL)
+PICOWS_LOG = logging.LoggerAdapter(logging.Logger("gamerooms.transport.picows", logging.CRITICAL))
 """picows' own log, outside the logging tree: it reports every connection, and each client's
-protocol violation as an error (answered with a close code); only its critical messages count."""
+protocol violation as an error (answered with a close code); only its critical messages count.
+An adapter, not a Logger, so that picows makes no child logger per connection."""
 
 
 _DISCARDED = memoryview(bytearray(64 * 1024))
