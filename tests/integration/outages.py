@@ -98,3 +98,20 @@ async def reconnect(
             assert closed.code == 1013, closed.code
         assert time.monotonic() < deadline, "the server never served again"
         await asyncio.sleep(RECONNECT_DELAY)
+
+
+HEARTBEAT = 0.5
+"""Seconds between heartbeats in these tests."""
+PROCESS_TTL = 1.5
+"""Seconds a test process's heartbeat outlives it."""
+
+
+def lease_env(redis: PrivateRedis, **seconds: float) -> dict[str, str]:
+    """A server's environment on the private Redis, with short heartbeats and the given
+    `GAMEROOMS_<NAME>` durations (e.g. MATCH_GRACE_SECONDS=1)."""
+    env = {
+        "REDIS_URL": redis.url,
+        "GAMEROOMS_HEARTBEAT_SECONDS": str(HEARTBEAT),
+        "GAMEROOMS_PROCESS_TTL_SECONDS": str(PROCESS_TTL),
+    }
+    return env | {f"GAMEROOMS_{name}": str(value) for name, value in seconds.items()}

@@ -9,6 +9,7 @@ same for them with a chat line.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import uuid
@@ -19,7 +20,14 @@ from typing import Any
 
 import httpx
 
-from gamerooms.testing import GameClient, Guest, ServerProcess, create_guest, running_server
+from gamerooms.testing import (
+    GameClient,
+    Guest,
+    ServerProcess,
+    create_guest,
+    free_port,
+    running_server,
+)
 from tests.integration.kit import frames_until_close
 from tests.support import redis_env
 
@@ -210,3 +218,21 @@ async def api(
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
         response = await http.request(method, path, json=body, headers=headers)
     return response.status_code, response.json()
+
+
+async def log_a_token(log: Path, env: dict[str, str] | None = None) -> tuple[Guest, str]:
+    """Run a server logging at info level to `log` while a guest's token opens a lobby socket
+    and asks `/api/games/?token=...&x=1`; the guest and everything the server logged."""
+    server = ServerProcess(free_port(), str(log.parent), env or {}, log=log, log_level="info")
+    server.start()
+    try:
+        player = guest(server)
+        lobby = await connect(server, LOBBY, player)
+        await lobby.expect("lobby.rooms")
+        await lobby.close()
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            answer = await http.get("/api/games/", params={"token": player.access, "x": "1"})
+            assert answer.status_code == 200
+    finally:
+        server.stop()
+    return player, await asyncio.to_thread(log.read_text)

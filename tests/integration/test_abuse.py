@@ -14,14 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gamerooms.testing import GameClient, ServerProcess, free_port, running_server
+from gamerooms.testing import GameClient, ServerProcess, running_server
 from tests.integration.kit import assert_error
 from tests.integration.rooms_kit import (
-    LOBBY,
     api,
-    connect,
     guest,
     join_room,
+    log_a_token,
     next_about,
     open_lobby,
     room_fields,
@@ -191,20 +190,7 @@ async def test_session_login_and_logout_need_the_csrf_token(quiet_server: Server
 
 
 async def test_access_tokens_never_reach_the_access_log(tmp_path: Path) -> None:
-    log = tmp_path / "server.log"
-    server = ServerProcess(free_port(), str(tmp_path), {}, log=log, log_level="info")
-    server.start()
-    try:
-        player = guest(server)
-        lobby = await connect(server, LOBBY, player)
-        await lobby.expect("lobby.rooms")
-        await lobby.close()
-        async with httpx.AsyncClient(base_url=server.base_url) as http:
-            answer = await http.get("/api/games/", params={"token": player.access, "x": "1"})
-            assert answer.status_code == 200
-    finally:
-        server.stop()
-    text = log.read_text()
+    player, text = await log_a_token(tmp_path / "server.log")
     assert "GET /api/games/?token=[redacted]&x=1" in text, text[-2000:]
     assert "/ws/lobby/?token=[redacted]" in text, text[-2000:]
     assert player.access not in text

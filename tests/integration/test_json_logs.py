@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from gamerooms.testing import GameClient, ServerProcess, create_guest, free_port
+from tests.integration.rooms_kit import log_a_token
 
 
 def log_lines(log: Path) -> list[dict[str, Any]]:
@@ -22,18 +20,7 @@ def log_lines(log: Path) -> list[dict[str, Any]]:
 async def test_json_log_lines_with_tokens_redacted(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     env = {"GAMEROOMS_LOG_FORMAT": "json"}
-    server = ServerProcess(free_port(), str(tmp_path), env, log=log, log_level="info")
-    server.start()
-    try:
-        player = create_guest(server.base_url, "Logged")
-        lobby = await GameClient.connect(server.ws_url("/ws/lobby/", player.access))
-        await lobby.expect("lobby.rooms")
-        await lobby.close()
-        async with httpx.AsyncClient(base_url=server.base_url) as http:
-            answer = await http.get("/api/games/", params={"token": player.access, "x": "1"})
-            assert answer.status_code == 200
-    finally:
-        server.stop()
+    player, text = await log_a_token(log, env)
     lines = log_lines(log)
     for line in lines:
         assert {"timestamp", "level", "logger", "message"} <= line.keys(), line
@@ -45,6 +32,5 @@ async def test_json_log_lines_with_tokens_redacted(tmp_path: Path) -> None:
     assert (games[0]["method"], games[0]["status"]) == ("GET", 200), games
     assert games[0]["client"].startswith("127.0.0.1:"), games
     assert any("/ws/lobby/?token=[redacted]" in line["message"] for line in lines), lines
-    text = log.read_text()
     assert player.access not in text
     assert player.access.split(".")[2] not in text

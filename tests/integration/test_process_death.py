@@ -18,12 +18,16 @@ import pytest
 from gamerooms.testing import GameClient, Guest, ServerProcess, running_server
 from tests.integration.conftest import guests
 from tests.integration.kit import frames_until_close, join
-from tests.integration.outages import PrivateRedis, reconnect
+from tests.integration.outages import (
+    HEARTBEAT,
+    PROCESS_TTL,
+    PrivateRedis,
+    lease_env,
+    reconnect,
+)
 from tests.integration.rooms_kit import join_room, new_room, next_about, open_lobby
 from tests.support import redis_url_or_skip
 
-HEARTBEAT = 0.5
-PROCESS_TTL = 1.5
 GRACE = 2.0
 SEAT_GRACE = 1.0
 BOUND = PROCESS_TTL + HEARTBEAT
@@ -48,13 +52,7 @@ def redis() -> Iterator[PrivateRedis]:
 @contextmanager
 def two_processes(redis: PrivateRedis) -> Iterator[Pair]:
     """Processes A and B on the private Redis, one data folder, short heartbeats and graces."""
-    env = {
-        "REDIS_URL": redis.url,
-        "GAMEROOMS_HEARTBEAT_SECONDS": str(HEARTBEAT),
-        "GAMEROOMS_PROCESS_TTL_SECONDS": str(PROCESS_TTL),
-        "GAMEROOMS_MATCH_GRACE_SECONDS": str(GRACE),
-        "GAMEROOMS_ROOM_SEAT_GRACE_SECONDS": str(SEAT_GRACE),
-    }
+    env = lease_env(redis, MATCH_GRACE_SECONDS=GRACE, ROOM_SEAT_GRACE_SECONDS=SEAT_GRACE)
     with (
         tempfile.TemporaryDirectory() as data,
         running_server(data, env) as first,

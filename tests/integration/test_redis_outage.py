@@ -18,16 +18,17 @@ from gamerooms.testing import GameClient, ServerProcess, running_server
 from tests.integration.conftest import guests
 from tests.integration.kit import frames_until_close, join, match_path, next_frame, place
 from tests.integration.outages import (
+    HEARTBEAT,
+    PROCESS_TTL,
     PrivateRedis,
     assert_unavailable,
     health,
     health_becomes,
+    lease_env,
     reconnect,
 )
 from tests.support import redis_url_or_skip
 
-HEARTBEAT = 0.5
-PROCESS_TTL = 1.5
 REFUSED_WITHIN = 2.0
 """Seconds within which a socket opened while Redis is down is refused."""
 SLACK = 15.0
@@ -62,11 +63,7 @@ async def test_a_redis_outage_closes_sockets_1013_and_play_goes_on_once_it_is_ba
     redis: PrivateRedis, outage: float
 ) -> None:
     """Brief, or long enough for every heartbeat to lapse meanwhile."""
-    env = {
-        "REDIS_URL": redis.url,
-        "GAMEROOMS_HEARTBEAT_SECONDS": str(HEARTBEAT),
-        "GAMEROOMS_PROCESS_TTL_SECONDS": str(PROCESS_TTL),
-    }
+    env = lease_env(redis)
     with (
         tempfile.TemporaryDirectory() as data,
         running_server(data, env) as a,

@@ -4,10 +4,6 @@ to close it 4001 before its `match.found`, which the close then swallowed."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
-
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.fanout import Fanout
@@ -16,26 +12,7 @@ from gamerooms.testing import FakeClock
 from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.limits import FrameLimits
 from gamerooms.transport.recipient import SocketRecipient
-
-
-class Wire:
-    """What the server sent down one socket, as ASGI messages."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    async def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-
-    async def receive(self) -> dict[str, Any]:
-        return {"type": "websocket.disconnect"}
-
-    def events(self) -> list[Any]:
-        """Each text frame's type, or the close code."""
-        return [
-            orjson.loads(message["text"])["type"] if "text" in message else message["code"]
-            for message in self.sent
-        ]
+from tests.unit.transport.asgi_wire import Wire
 
 
 async def test_a_close_waits_for_the_frames_held_before_it() -> None:

@@ -4,7 +4,6 @@ closed 1013 ("try again later") instead of ending without a close code."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import orjson
 
@@ -15,19 +14,7 @@ from gamerooms.testing import FakeClock
 from gamerooms.transport.asgi_socket import AsgiWebSocket
 from gamerooms.transport.endpoint import dispatch
 from gamerooms.transport.limits import FrameLimits
-
-
-class Wire:
-    """What the server sent down one socket, as ASGI messages."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    async def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-
-    async def receive(self) -> dict[str, Any]:
-        return {"type": "websocket.disconnect"}
+from tests.unit.transport.asgi_wire import Wire
 
 
 async def requests(*frames: str) -> AsyncIterator[ClientMessage]:
