@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -146,10 +145,12 @@ class QueueService:
         if (game, size) in self._counts_due:
             return
         self._counts_due.add((game, size))
-        call_later(WAITING_INTERVAL, self._spawn, self._announce_waiting(game, size))
+        call_later(WAITING_INTERVAL, self._spawn_count, game, size)
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = spawn(work)
+    def _spawn_count(self, game: str, size: int) -> None:
+        """Start announcing the queue's count (the coroutine is made only when it runs, so a
+        server stopped before the interval leaves none behind unawaited)."""
+        task = spawn(self._announce_waiting(game, size))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
