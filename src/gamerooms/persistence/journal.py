@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
-from gamerooms.persistence.loop_writer import LoopSqliteWriter, inserts, update
+from gamerooms.persistence.loop_writer import LoopSqliteWriter, inserts, known, update
 from gamerooms.persistence.records import find_match, history_of
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
@@ -154,10 +154,10 @@ class DatabaseJournal:
         if self._ahead is None:
             await self._writer.write(_record_matches, record)
             return
-        ids = [player["id"] for player in players]
-        known = {row[0] for row in self._ahead.select(_known_players(ids))}
+        ids = sorted({player["id"] for player in players})
+        known_ids = {row[0] for row in self._ahead.select(known(Player, ids))}
         seats = [_seat(match_id, seat, player["id"]) for seat, player in enumerate(players)]
-        known_seats = [seat for seat in seats if seat.player_id in known]
+        known_seats = [seat for seat in seats if seat.player_id in known_ids]
         await self._ahead.run([*inserts([record]), *inserts(known_seats)])
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
@@ -186,14 +186,14 @@ class DatabaseJournal:
         if self._ahead is None:
             await self._writer.write(_finish, (match_id, result, version))
         else:
-            await self._ahead.run([update(_record(match_id), _finished(result, version))])
+            await self._ahead.run([update(MatchRecord, match_id, _finished(result, version))])
 
     async def seats_changed(self, match_id: str, players: list[dict[str, Any]]) -> None:
         """Keep the match record's players as they sit now."""
         if self._ahead is None:
             await self._writer.write(_reseat, (match_id, players))
         else:
-            await self._ahead.run([update(_record(match_id), {"players": players})])
+            await self._ahead.run([update(MatchRecord, match_id, {"players": players})])
 
     async def history(self, match_id: str) -> MatchHistory | None:
         """The match record and its actions in order."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import QuerySet, sql
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import sql
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord
@@ -35,30 +35,70 @@ _FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 def _statement(compiled: str, params: Sequence[Any]) -> Statement:
     """Django's compiled SQL (`%s` placeholders) as sqlite3 takes it."""
-    text = _FORMAT_PLACEHOLDER.sub("?", compiled).replace("%%", "%")
+    return _statement_of(_FORMAT_PLACEHOLDER.sub("?", compiled).replace("%%", "%"), params)
+
+
+def _statement_of(text: str, params: Sequence[Any]) -> Statement:
+    """SQL with `?` placeholders and its parameters (str subclasses, such as choices, as str)."""
     return text, tuple(str(value) if isinstance(value, str) else value for value in params)
 
 
-def inserts(objects: Sequence[models.Model]) -> list[Statement]:
-    """The INSERT statements the ORM's `bulk_create(objects)` would run (one model)."""
-    if not objects:
-        return []
-    model = type(objects[0])
-    fields = [
+_compiled: dict[tuple[Any, ...], str] = {}
+"""SQL text compiled once per statement shape: only the parameters change between calls."""
+
+
+def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [
         field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)
     ]
-    query = sql.InsertQuery(model)
-    query.insert_values(fields, list(objects))
-    compiled = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-    return [_statement(text, params) for text, params in compiled]
 
 
-def update(queryset: QuerySet[Any], values: dict[str, Any]) -> Statement:
-    """The UPDATE statement the ORM's `queryset.update(**values)` would run."""
-    query: sql.UpdateQuery = queryset.query.chain(sql.UpdateQuery)  # type: ignore[assignment]
-    query.add_update_values(values)
-    text, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-    return _statement(text, params)
+def inserts(objects: Sequence[models.Model]) -> list[Statement]:
+    """The INSERT the ORM's `bulk_create(objects)` would run (one model, one statement)."""
+    if not objects:
+        return []
+    model, connection = type(objects[0]), connections[DEFAULT_DB_ALIAS]
+    fields = _fields(model)
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection)
+        for obj in objects
+        for field in fields
+    ]
+    key = ("insert", model, len(objects))
+    if key not in _compiled:
+        query = sql.InsertQuery(model)
+        query.insert_values(fields, list(objects))
+        ((text, _),) = query.get_compiler(connection=connection).as_sql()
+        _compiled[key] = _statement(text, ())[0]
+    return [_statement_of(_compiled[key], params)]
+
+
+def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> Statement:
+    """The UPDATE the ORM's `model.objects.filter(pk=pk).update(**values)` would run."""
+    connection, meta = connections[DEFAULT_DB_ALIAS], model._meta
+    names = tuple(values)
+    params = [
+        meta.get_field(name).get_db_prep_save(values[name], connection=connection)  # type: ignore[union-attr]
+        for name in names
+        if values[name] is not None
+    ]
+    params.append(meta.pk.get_db_prep_value(pk, connection))
+    key = ("update", model, tuple((name, values[name] is None) for name in names))
+    if key not in _compiled:
+        queryset = model._default_manager.filter(pk=pk)
+        query: sql.UpdateQuery = queryset.query.chain(sql.UpdateQuery)  # type: ignore[assignment]
+        query.add_update_values(values)
+        text, _ = query.get_compiler(connection=connection).as_sql()
+        _compiled[key] = _statement(text, ())[0]
+    return _statement_of(_compiled[key], params)
+
+
+def known(model: type[models.Model], pks: Sequence[Any]) -> Statement:
+    """A SELECT of which of `pks` are the primary keys of rows of `model`."""
+    meta = model._meta
+    marks = ", ".join("?" * len(pks))
+    column = meta.pk.column
+    return f'SELECT "{column}" FROM "{meta.db_table}" WHERE "{column}" IN ({marks})', tuple(pks)
 
 
 def _insert_statement() -> str:
@@ -118,10 +158,9 @@ class LoopSqliteWriter:
         self._waiting.append((statements, future))
         await future
 
-    def select(self, queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-        """The rows of a `values_list` queryset, read at once (WAL: it waits for no writer)."""
-        text, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-        return self._db.execute(*_statement(text, params)).fetchall()
+    def select(self, statement: Statement) -> list[tuple[Any, ...]]:
+        """The rows of a query, read at once (WAL: it waits for no writer)."""
+        return self._db.execute(*statement).fetchall()
 
     def close(self) -> None:
         """Close the connection."""

@@ -110,3 +110,9 @@ async def test_match_records_are_written_as_the_orm_writes_them(
     seats = await sync_to_async(list)(MatchSeat.objects.filter(match_id="m-loop-1").values_list())
     assert [(seat, player) for _, _, seat, player in seats] == [(0, ann.id)]
     assert statements.count("COMMIT") == 3, statements
+    await fast_journal.match_created("m-loop-2", "tictactoe", {}, players[::-1], seed=12)
+    await fast_journal.match_finished("m-loop-2", {"winners": [1]}, 7)
+    again = await sync_to_async(MatchRecord.objects.get)(id="m-loop-2")
+    assert (again.players, again.seed, again.result) == (players[::-1], 12, {"winners": [1]})
+    seats = await sync_to_async(list)(MatchSeat.objects.filter(match_id="m-loop-2").values_list())
+    assert [(seat, player) for _, _, seat, player in seats] == [(1, ann.id)]
