@@ -1,23 +1,38 @@
 """Two `gamerooms serve` processes on a private Redis behind HAProxy with deploy/haproxy.cfg
 (docs/deploying.md): every socket of a room or a match lands on one process, lobby and queue
 sockets on both; when the process serving a match is killed (`kill -9`), its players reconnect
-through the balancer to the other and play on from the same state and version.
+through the balancer to the other and play on from the same state and version; a process whose
+store stops answering gets no new requests or sockets until it answers again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from gamerooms.testing import Balancer, GameClient, ServerProcess, running_server
 from tests.integration.conftest import guests
 from tests.integration.kit import close_all, fresh_state, join, next_frame
-from tests.integration.outages import WAIT_SECONDS, PrivateRedis, reconnect
-from tests.integration.rooms_kit import LOBBY, connect, join_room, new_room, queue_path
+from tests.integration.outages import (
+    WAIT_SECONDS,
+    PrivateRedis,
+    health,
+    health_becomes,
+    reconnect,
+)
+from tests.integration.rooms_kit import (
+    LOBBY,
+    connect,
+    join_room,
+    new_room,
+    open_lobby,
+    queue_path,
+)
 from tests.integration.scraping import scrape, value
 from tests.support import haproxy_or_skip, redis_url_or_skip
 
@@ -27,26 +42,31 @@ Pair = tuple[ServerProcess, ServerProcess]
 
 
 @contextmanager
-def balanced() -> Iterator[tuple[Balancer, Pair]]:
-    """HAProxy in front of processes A and B, which share a private Redis and a data folder."""
-    haproxy_or_skip()
+def private_redis() -> Iterator[PrivateRedis]:
+    """A memory-only redis-server of the test's own for the duration of the block."""
     redis_url_or_skip()  # where the shared Redis runs, redis-server is installed
     redis = PrivateRedis()
     redis.start()
     try:
-        with (
-            tempfile.TemporaryDirectory() as data,
-            running_server(data, {"REDIS_URL": redis.url}) as first,
-            running_server(data, {"REDIS_URL": redis.url}) as second,
-        ):
-            balancer = Balancer.in_front_of([first, second], CONFIG)
-            balancer.start()
-            try:
-                yield balancer, (first, second)
-            finally:
-                balancer.stop()
+        yield redis
     finally:
         redis.stop()
+
+
+@contextmanager
+def balanced(stores: Sequence[PrivateRedis] = ()) -> Iterator[tuple[Balancer, Pair]]:
+    """HAProxy in front of processes A and B, which share a data folder and a private Redis,
+    or use one of the two `stores` each."""
+    haproxy_or_skip()
+    with ExitStack() as stack:
+        first_store, second_store = stores or [stack.enter_context(private_redis())] * 2
+        data = stack.enter_context(tempfile.TemporaryDirectory())
+        first = stack.enter_context(running_server(data, {"REDIS_URL": first_store.url}))
+        second = stack.enter_context(running_server(data, {"REDIS_URL": second_store.url}))
+        balancer = Balancer.in_front_of([first, second], CONFIG)
+        stack.callback(balancer.stop)
+        balancer.start()
+        yield balancer, (first, second)
 
 
 async def sockets(servers: list[ServerProcess], kind: str, total: int) -> list[int]:
@@ -126,3 +146,46 @@ async def play(clients: list[GameClient], cells: list[int], first: int = 0) -> i
         for update in (reply, heard):
             assert update["type"] == "match.update" and update["version"] == number + 1, update
     return first + len(cells)
+
+
+ROUNDS = 10
+"""New requests or sockets through the balancer that must all reach the one process in rotation."""
+
+
+async def only_healthy_answer(balancer: Balancer) -> None:
+    """Poll /healthz through the balancer, a new connection each time, until ROUNDS answers in
+    a row are 200: round robin would send every other one to a process still in rotation."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    in_a_row = 0
+    while in_a_row < ROUNDS:
+        status, body = await health(balancer)
+        in_a_row = in_a_row + 1 if status == 200 else 0
+        assert time.monotonic() < deadline, (status, body)
+        await asyncio.sleep(0.1)
+
+
+async def test_a_process_whose_store_is_down_leaves_the_rotation_until_it_answers() -> None:
+    with (
+        private_redis() as lost,
+        private_redis() as kept,
+        balanced([lost, kept]) as (balancer, pair),
+    ):
+        players = guests(balancer, ROUNDS)
+        lost.stop()
+        assert (await health_becomes(pair[0], 503))["status"] == "unavailable"
+        await only_healthy_answer(balancer)
+        lobbies = [(await open_lobby(balancer, player))[0] for player in players]
+        assert await sockets([pair[1]], "lobby", ROUNDS) == [ROUNDS]
+        await close_all(lobbies)
+
+        lost.start()
+        assert (await health_becomes(pair[0], 200))["status"] == "ok"
+        lobbies = []
+        deadline = time.monotonic() + WAIT_SECONDS
+        for player in itertools.cycle(players):
+            lobbies.append((await open_lobby(balancer, player))[0])
+            if (await sockets(list(pair), "lobby", len(lobbies)))[0]:
+                break
+            assert time.monotonic() < deadline, "the balancer never sent a socket back to A"
+            await asyncio.sleep(0.1)
+        await close_all(lobbies)
