@@ -42,6 +42,7 @@ from gamerooms.conf import load_config
 from gamerooms.models import Player
 from gamerooms.persistence.players import create_guest, register_user
 from gamerooms.rooms.contract import contracts, game_contract
+from gamerooms.rooms.ports import StoreUnavailable
 from gamerooms.runtime import current_runtime, game_registry
 
 
@@ -219,13 +220,17 @@ STORE_ANSWER_SECONDS = 2.0
 
 
 async def _store_answers() -> None:
-    """Read one document from the store, or raise (unreachable, or too slow)."""
-    await asyncio.wait_for(current_runtime().store.load("healthz"), STORE_ANSWER_SECONDS)
+    """Read one document from the store, or raise (unreachable, too slow, or this process not
+    serving game sockets again yet after losing it)."""
+    runtime = current_runtime()
+    if not runtime.liveness.available:
+        raise StoreUnavailable("game sockets are refused until the process has recovered")
+    await asyncio.wait_for(runtime.store.load("healthz"), STORE_ANSWER_SECONDS)
 
 
 class HealthView(GameroomsView):
-    """Health: 200 with the backend in use while the store answers, else 503 (so a balancer
-    stops routing here until it does again)."""
+    """Health: 200 with the backend in use while the store answers and game sockets are served,
+    else 503 (so a balancer stops routing here until both are true again)."""
 
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]

@@ -55,6 +55,7 @@ Pub/sub goes through a RedisPubSub (`gamerooms.store.redis_pubsub`): one connect
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -279,6 +280,7 @@ def _reaching(
         except StoreUnavailable:
             raise
         except CONNECTION_ERRORS as error:
+            await store.drop_idle_connections()
             store.connection_lost()
             raise unavailable(error) from error
 
@@ -537,6 +539,12 @@ class RedisStore:
         """Call `listener` whenever a command fails to reach Redis or pub/sub loses its
         connection."""
         self._lost_listeners.append(listener)
+
+    async def drop_idle_connections(self) -> None:
+        """Close the pool's idle connections: after a failure they may lead to a Redis that is
+        gone or was restarted, and each would fail its next command; they reconnect on use."""
+        with contextlib.suppress(*CONNECTION_ERRORS):
+            await self._redis.connection_pool.disconnect(inuse_connections=False)
 
     def connection_lost(self) -> None:
         """Tell the listeners that Redis was not reached."""
