@@ -7,12 +7,15 @@ import asyncio
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
 
 from gamerooms.testing import Closed, GameClient, Guest, ServerProcess, free_port
+from tests.support import redis_url_or_skip
 
 WAIT_SECONDS = 15.0
 RECONNECT_DELAY = 0.2
@@ -52,6 +55,19 @@ class PrivateRedis:
             self._process.terminate()
             self._process.wait(timeout=WAIT_SECONDS)
             self._process = None
+
+
+@contextmanager
+def private_redis(directory: str | None = None) -> Iterator[PrivateRedis]:
+    """A redis-server of the test's own (keeping its data across restarts in `directory`, if
+    given) for the duration of the block."""
+    redis_url_or_skip()  # where the shared Redis runs, redis-server is installed
+    redis = PrivateRedis(directory)
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
 
 
 async def health(server: ServerProcess) -> tuple[int, dict[str, Any]]:

@@ -23,6 +23,7 @@ from tests.integration.outages import (
     PrivateRedis,
     health,
     health_becomes,
+    private_redis,
     reconnect,
 )
 from tests.integration.rooms_kit import (
@@ -34,23 +35,11 @@ from tests.integration.rooms_kit import (
     queue_path,
 )
 from tests.integration.scraping import scrape, value
-from tests.support import haproxy_or_skip, redis_url_or_skip
+from tests.support import haproxy_or_skip
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "haproxy.cfg"
 
 Pair = tuple[ServerProcess, ServerProcess]
-
-
-@contextmanager
-def private_redis() -> Iterator[PrivateRedis]:
-    """A memory-only redis-server of the test's own for the duration of the block."""
-    redis_url_or_skip()  # where the shared Redis runs, redis-server is installed
-    redis = PrivateRedis()
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
 
 
 @contextmanager

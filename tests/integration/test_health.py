@@ -4,25 +4,18 @@ does, without restarting the server."""
 from __future__ import annotations
 
 from gamerooms.testing import running_server
-from tests.integration.outages import PrivateRedis, health, health_becomes
-from tests.support import redis_url_or_skip
+from tests.integration.outages import health, health_becomes, private_redis
 
 
 async def test_healthz_fails_while_redis_is_down_and_recovers_by_itself() -> None:
-    redis_url_or_skip()  # where the shared Redis runs, redis-server and redis-cli are installed
-    redis = PrivateRedis()
-    redis.start()
-    try:
-        with running_server(env={"REDIS_URL": redis.url}) as server:
-            status, body = await health(server)
-            assert (status, body["status"], body["store"]) == (200, "ok", "redis")
-            redis.stop()
-            down = await health_becomes(server, 503)
-            assert down["status"] == "unavailable" and down["store"] == "redis", down
-            redis.start()
-            assert (await health_becomes(server, 200))["status"] == "ok"
-    finally:
+    with private_redis() as redis, running_server(env={"REDIS_URL": redis.url}) as server:
+        status, body = await health(server)
+        assert (status, body["status"], body["store"]) == (200, "ok", "redis")
         redis.stop()
+        down = await health_becomes(server, 503)
+        assert down["status"] == "unavailable" and down["store"] == "redis", down
+        redis.start()
+        assert (await health_becomes(server, 200))["status"] == "ok"
 
 
 async def test_healthz_answers_on_the_embedded_default() -> None:

@@ -23,10 +23,10 @@ from tests.integration.outages import (
     PROCESS_TTL,
     PrivateRedis,
     lease_env,
+    private_redis,
     reconnect,
 )
 from tests.integration.rooms_kit import join_room, new_room, next_about, open_lobby
-from tests.support import redis_url_or_skip
 
 GRACE = 2.0
 SEAT_GRACE = 1.0
@@ -40,13 +40,8 @@ Pair = tuple[ServerProcess, ServerProcess]
 @pytest.fixture(scope="module")
 def redis() -> Iterator[PrivateRedis]:
     """A redis-server of this module's own."""
-    redis_url_or_skip()  # where the shared Redis runs, redis-server is installed
-    server = PrivateRedis()
-    server.start()
-    try:
+    with private_redis() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @contextmanager

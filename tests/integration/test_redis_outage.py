@@ -25,9 +25,9 @@ from tests.integration.outages import (
     health,
     health_becomes,
     lease_env,
+    private_redis,
     reconnect,
 )
-from tests.support import redis_url_or_skip
 
 REFUSED_WITHIN = 2.0
 """Seconds within which a socket opened while Redis is down is refused."""
@@ -40,13 +40,8 @@ HEALTH_EVERY = 0.25
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     """A redis-server of this test's own that keeps its data across a restart."""
-    redis_url_or_skip()  # where the shared Redis runs, redis-server is installed
-    server = PrivateRedis(str(tmp_path))
-    server.start()
-    try:
+    with private_redis(str(tmp_path)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 async def stay_down(servers: tuple[ServerProcess, ...], seconds: float) -> None:
