@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gamerooms.testing import Balancer, ServerProcess, free_port
+from gamerooms.testing import Balancer, ServerProcess, free_port, stop_process
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -176,12 +176,7 @@ def _process(command: list[str], cwd: Path | None = None) -> Iterator[subprocess
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _http_ok(url: str) -> bool:

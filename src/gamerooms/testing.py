@@ -31,6 +31,7 @@ __all__ = [
     "create_guest",
     "free_port",
     "running_server",
+    "stop_process",
 ]
 
 
@@ -55,6 +56,16 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """End a child process: SIGTERM, then SIGKILL if it has not gone within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @dataclass
@@ -136,12 +147,7 @@ class ServerProcess:
         """Stop the process (SIGTERM, then SIGKILL)."""
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.process = None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 import pytest
 
-from gamerooms.testing import GameClient, Guest, create_guest, free_port
+from gamerooms.testing import GameClient, Guest, create_guest, free_port, stop_process
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "docs" / "examples" / "host_project"
 PROJECT = "mysite"
@@ -110,12 +110,7 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostProject]:
         _wait_for_health(process, project)
         yield project
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def test_a_bearer_token_is_accepted_without_copied_settings(host: HostProject) -> None:

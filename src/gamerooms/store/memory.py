@@ -20,18 +20,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from gamerooms.rooms.ports import Listener, OwnerGone, Publication, Reaped, Subscription
 from gamerooms.store.state_file import StateFile
-from gamerooms.store.subscription import StoreSubscription
+from gamerooms.store.subscription import StoreSubscription, deliver
 
 __all__ = ["MemoryStore"]
-
-logger = logging.getLogger(__name__)
 
 
 def _check_ttl(ttl: float | None) -> None:
@@ -402,10 +399,4 @@ class MemoryStore:
                 del self._topics[subscription.topic]
 
     def _deliver(self, topic: str, payload: bytes) -> None:
-        for subscription in tuple(self._topics.get(topic, ())):
-            if subscription.closed:
-                continue
-            try:
-                subscription.listener(payload)
-            except Exception:
-                logger.exception("listener on topic %r failed", topic)
+        deliver(tuple(self._topics.get(topic, ())), payload)

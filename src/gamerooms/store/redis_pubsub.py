@@ -27,7 +27,7 @@ from redis.asyncio.client import PubSub
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Listener, Subscription
 from gamerooms.store.redis_errors import CONNECTION_ERRORS
-from gamerooms.store.subscription import StoreSubscription
+from gamerooms.store.subscription import StoreSubscription, deliver
 
 __all__ = ["RedisPubSub"]
 
@@ -190,7 +190,7 @@ class RedisPubSub:
         if kind == "message":
             channel = self._channels.get(name)
             if channel is not None and channel.ready.done():
-                self._deliver(name, tuple(channel.subscriptions), message["data"])
+                deliver(tuple(channel.subscriptions), message["data"])
         elif kind == "subscribe":
             awaiting = self._awaiting.get(name)
             if awaiting:
@@ -199,18 +199,6 @@ class RedisPubSub:
                     del self._awaiting[name]
                 if not confirmed.ready.done():
                     confirmed.ready.set_result(None)
-
-    @staticmethod
-    def _deliver(
-        name: bytes, subscriptions: tuple[StoreSubscription[bytes], ...], payload: bytes
-    ) -> None:
-        for subscription in subscriptions:
-            if subscription.closed:
-                continue
-            try:
-                subscription.listener(payload)
-            except Exception:
-                logger.exception("listener on channel %r failed", name)
 
     async def _reconnect(self, error: BaseException) -> None:
         self._offline = True

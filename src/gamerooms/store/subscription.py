@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Generic, TypeVar
 
 from gamerooms.rooms.ports import Listener
@@ -29,3 +30,18 @@ class StoreSubscription(Generic[Topic]):
         if not self.closed:
             self.closed = True
             await self._detach(self)
+
+
+log = logging.getLogger(__name__)
+
+
+def deliver(subscriptions: Iterable[StoreSubscription[Topic]], payload: bytes) -> None:
+    """Hand a payload to every open subscription; a listener that fails is logged, and the
+    others still get it."""
+    for subscription in subscriptions:
+        if subscription.closed:
+            continue
+        try:
+            subscription.listener(payload)
+        except Exception:
+            log.exception("listener on %r failed", subscription.topic)
