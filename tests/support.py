@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from urllib.parse import urlsplit
 
 import pytest
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_WAIT_SECONDS = 15.0
+"""How long a redis-server a test starts may take to answer (or a cluster to form)."""
+CLUSTER_BUS_OFFSET = 10_000
+"""A Redis Cluster node talks to the others on its port + this."""
 
 
 def redis_url_or_skip() -> str:
@@ -40,6 +49,109 @@ def _redis_problem(url: str) -> str | None:
     finally:
         client.close()
     return None
+
+
+def redis_server_or_skip() -> str:
+    """The redis-server binary; skips the calling test (or fails it, if required) when absent."""
+    path = shutil.which("redis-server")
+    if path is not None:
+        return path
+    reason = "redis-server is not installed"
+    if os.environ.get("GAMEROOMS_REQUIRE_REDIS") == "1":
+        pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_REDIS=1", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_server_command(binary: str, port: int, *options: str) -> list[str]:
+    """The command line of a memory-only redis-server on 127.0.0.1:`port` (plus `options`)."""
+    return [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", *options]
+
+
+def wait_for_redis(port: int, answer: str = "PONG", *command: str) -> None:
+    """Wait until the redis-server on `port` answers `command` (PING) with a reply that contains
+    `answer`."""
+    deadline = time.monotonic() + REDIS_WAIT_SECONDS
+    ask = ["redis-cli", "-p", str(port), *(command or ["ping"])]
+    while answer not in subprocess.run(ask, capture_output=True, check=False, text=True).stdout:
+        assert time.monotonic() < deadline, f"redis-server on {port} never answered {answer}"
+        time.sleep(0.05)
+
+
+def redis_cluster_url_or_skip() -> str:
+    """A Redis Cluster's URL (any node): ``GAMEROOMS_REDIS_CLUSTER_URL``, else a local 3-master
+    cluster started once per test session; skips (or fails, if required) without redis-server."""
+    return os.environ.get("GAMEROOMS_REDIS_CLUSTER_URL") or _local_cluster(redis_server_or_skip())
+
+
+@functools.cache
+def _local_cluster(binary: str) -> str:
+    """Start 3 masters on free ports in a temporary directory, join them, and stop them when
+    the session ends; the first one's URL."""
+    directory = tempfile.TemporaryDirectory(prefix="gamerooms-cluster-")
+    ports = _cluster_ports(3)
+    nodes = [
+        subprocess.Popen(
+            redis_server_command(
+                *[binary, port, "--cluster-enabled", "yes", "--appendonly", "no"],
+                *["--cluster-config-file", f"{directory.name}/nodes-{port}.conf"],
+                *["--daemonize", "no", "--dir", directory.name],
+            ),
+            stdout=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    atexit.register(_stop_cluster, nodes, directory)
+    for port in ports:
+        wait_for_redis(port)
+    addresses = [f"127.0.0.1:{port}" for port in ports]
+    subprocess.run(
+        [
+            "redis-cli",
+            "--cluster",
+            "create",
+            *addresses,
+            "--cluster-replicas",
+            "0",
+            "--cluster-yes",
+        ],
+        capture_output=True,
+        check=True,
+    )
+    for port in ports:
+        wait_for_redis(port, "cluster_state:ok", "cluster", "info")
+    return f"redis://127.0.0.1:{ports[0]}/0"
+
+
+def _cluster_ports(count: int) -> list[int]:
+    """`count` ports free on 127.0.0.1 whose cluster bus ports are free too."""
+    ports: list[int] = []
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        candidate = 20_000 + probe.getsockname()[1] % 30_000  # a bus port stays below 65536
+    while len(ports) < count:
+        candidate += 1
+        if all(_is_free(port) for port in (candidate, candidate + CLUSTER_BUS_OFFSET)):
+            ports.append(candidate)
+    return ports
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _stop_cluster(
+    nodes: list[subprocess.Popen[bytes]], directory: tempfile.TemporaryDirectory[str]
+) -> None:
+    for node in nodes:
+        node.terminate()
+    for node in nodes:
+        node.wait(timeout=REDIS_WAIT_SECONDS)
+    directory.cleanup()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -15,6 +15,8 @@ class Config:
     REDIS_URL: str | None = None
     REDIS_PREFIX: str = "gamerooms:"
     """Every Redis key and channel starts with this: deployments can share one Redis."""
+    REDIS_CLUSTER: bool = False
+    """REDIS_URL names a node of a Redis Cluster (any node: the client learns the others)."""
     GAMES: tuple[str, ...] | None = None
     """Dotted paths of the games offered, and no others (None: every game that installed
     packages declare in the `gamerooms.games` entry point group, the three demo games included)."""

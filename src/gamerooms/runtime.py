@@ -106,7 +106,9 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     (a sample of store calls timed for /metrics unless METRICS is off)."""
     clock = clock or SystemClock()
     games = game_registry()
-    store = build_store(config.REDIS_URL, config.REDIS_PREFIX, config.STATE_FILE)
+    store = build_store(
+        config.REDIS_URL, config.REDIS_PREFIX, config.STATE_FILE, cluster=config.REDIS_CLUSTER
+    )
     if config.METRICS:
         store = SampledStore(store)
     write_ahead = config.REDIS_URL is None

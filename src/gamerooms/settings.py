@@ -1,8 +1,9 @@
 """Bundled Django settings for `gamerooms serve`: SQLite under the data folder, in-process state.
 
 Environment: GAMEROOMS_DATA (data folder), DATABASE_URL, REDIS_URL, GAMEROOMS_REDIS_PREFIX,
-GAMEROOMS_SECRET_KEY, GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra
-games), GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
+GAMEROOMS_REDIS_CLUSTER ("1": REDIS_URL names any node of a Redis Cluster), GAMEROOMS_SECRET_KEY,
+GAMEROOMS_DEBUG, GAMEROOMS_GAMES (comma-separated dotted paths of extra games),
+GAMEROOMS_ALLOWED_ORIGINS (comma-separated origins trusted besides the server's own, for
 cookie-authenticated sockets, CSRF and CORS on the REST API), GAMEROOMS_<X>_SECONDS for the
 timing knobs named in `_SECONDS_FROM_ENV`, GAMEROOMS_<X> for the limits named in
 `_LIMITS_FROM_ENV` (see gamerooms.conf), GAMEROOMS_METRICS ("off" turns /metrics off) and
@@ -120,6 +121,8 @@ CORS_ALLOW_CREDENTIALS = True
 """The same origins get CORS headers on the REST API (with cookies: they are trusted already)."""
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_CLUSTER = os.environ.get("GAMEROOMS_REDIS_CLUSTER") == "1"
+REDIS_PREFIX = os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:"
 CHANNEL_LAYERS = (
     {
         "default": {
@@ -130,15 +133,24 @@ CHANNEL_LAYERS = (
     if REDIS_URL
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
-if REDIS_URL:
+# REST throttles count in the cache: on Redis, every process shares the counts (on a cluster,
+# in the slot of the prefix's hash tag).
+if REDIS_URL and REDIS_CLUSTER:
+    CACHES = {
+        "default": {
+            "BACKEND": "gamerooms.store.redis_cache.RedisClusterCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "{" + REDIS_PREFIX + "cache}",
+        }
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": (os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:") + "cache",
+            "KEY_PREFIX": REDIS_PREFIX + "cache",
         }
     }
-    """REST throttles count in the cache: on Redis, every process shares the counts."""
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -200,7 +212,8 @@ _THROTTLES_FROM_ENV = (
 
 GAMEROOMS: dict[str, Any] = {
     "REDIS_URL": REDIS_URL,
-    "REDIS_PREFIX": os.environ.get("GAMEROOMS_REDIS_PREFIX") or "gamerooms:",
+    "REDIS_PREFIX": REDIS_PREFIX,
+    "REDIS_CLUSTER": REDIS_CLUSTER,
     "STATE_FILE": None if REDIS_URL else str(DATA_DIR / "live.sqlite3"),
     "GAMES": [
         *installed_games(),

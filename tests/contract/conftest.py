@@ -1,7 +1,8 @@
 """Fixtures for the Store contract suite: each test runs against every Store implementation.
 
 `tests.support.redis_url_or_skip()` decides whether Redis tests run (an unreachable server
-skips them, or fails them when ``GAMEROOMS_REQUIRE_REDIS=1``).
+skips them, or fails them when ``GAMEROOMS_REQUIRE_REDIS=1``); the Redis Cluster ones run on
+`tests.support.redis_cluster_url_or_skip()`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from gamerooms.rooms.ports import Store
 from gamerooms.store.memory import MemoryStore
 from gamerooms.store.state_file import StateFile
-from tests.support import redis_url_or_skip
+from tests.support import redis_cluster_url_or_skip, redis_url_or_skip
 
 TIMEOUT = 10.0
 """Seconds any single wait in these tests may take before it counts as a failure."""
@@ -27,17 +29,34 @@ def unique_prefix() -> str:
     return f"gamerooms-test:{uuid.uuid4().hex}:"
 
 
-async def delete_keys(url: str, prefix: str) -> None:
-    """Remove every key a test left under `prefix`."""
+async def delete_keys(url: str, prefix: str, *, cluster: bool = False) -> None:
+    """Remove every key a test left under `prefix` (its coordination keys start with
+    ``{prefix}`` on a cluster)."""
     from redis.asyncio import Redis
+    from redis.asyncio.cluster import RedisCluster
 
-    client = Redis.from_url(url)
+    if not cluster:
+        client = Redis.from_url(url)
+        try:
+            keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
+        return
+    nodes = RedisCluster.from_url(url)
     try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
-        if keys:
-            await client.delete(*keys)
+        for pattern in (f"{prefix}*", f"{{{prefix}*"):
+            found = nodes.scan_iter(match=pattern, count=500, target_nodes=RedisCluster.PRIMARIES)
+            for key in [key async for key in found]:
+                await nodes.delete(key)
     finally:
-        await client.aclose()
+        await nodes.aclose()
+
+
+def redis_store_url(name: str) -> str:
+    """The URL a `store` fixture of that name ("redis", "redis-cluster") connects to."""
+    return redis_cluster_url_or_skip() if name == "redis-cluster" else redis_url_or_skip()
 
 
 @pytest.fixture
@@ -54,9 +73,17 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     await delete_keys(redis_url, prefix)
 
 
-@pytest.fixture(params=["memory", "memory-on-file", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(
+    params=[
+        "memory",
+        "memory-on-file",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-cluster", marks=pytest.mark.redis),
+    ]
+)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """A fresh, empty Store of each implementation (memory, memory kept in a state file, Redis)."""
+    """A fresh, empty Store of each implementation (memory, memory kept in a state file, Redis,
+    Redis Cluster)."""
     if request.param.startswith("memory"):
         on_file = request.param == "memory-on-file"
         memory = MemoryStore(state=StateFile(tmp_path / "state.sqlite3") if on_file else None)
@@ -65,14 +92,15 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         return
     from gamerooms.store.redis import RedisStore
 
-    url = redis_url_or_skip()
+    cluster = request.param == "redis-cluster"
+    url = redis_store_url(request.param)
     prefix = unique_prefix()
-    redis_store = RedisStore(url, prefix=prefix)
+    redis_store = RedisStore(url, prefix=prefix, cluster=cluster)
     try:
         yield redis_store
     finally:
         await redis_store.close()
-        await delete_keys(url, prefix)
+        await delete_keys(url, prefix, cluster=cluster)
 
 
 @pytest.fixture
@@ -80,7 +108,8 @@ async def peer(store: Store) -> AsyncIterator[Store]:
     """A second handle on the same data, as another server process would hold it.
 
     For Redis: another RedisStore with the same prefix (its own connection pool and pub/sub
-    connection). For memory, which is single-process by design: the same store.
+    connection; on a cluster, through another node's URL). For memory, which is single-process by
+    design: the same store.
     """
     if isinstance(store, MemoryStore):
         yield store
@@ -88,11 +117,29 @@ async def peer(store: Store) -> AsyncIterator[Store]:
     from gamerooms.store.redis import RedisStore
 
     assert isinstance(store, RedisStore)
-    other = RedisStore(redis_url_or_skip(), prefix=store.prefix)
+    url = (
+        await other_node_url(redis_cluster_url_or_skip()) if store.cluster else redis_url_or_skip()
+    )
+    other = RedisStore(url, prefix=store.prefix, cluster=store.cluster)
     try:
         yield other
     finally:
         await other.close()
+
+
+async def other_node_url(url: str) -> str:
+    """The URL of another master of the cluster that `url` names."""
+    from redis.asyncio.cluster import RedisCluster
+
+    parts = urlsplit(url)
+    nodes = RedisCluster.from_url(url)
+    try:
+        await nodes.initialize()
+        given = f"{parts.hostname}:{parts.port or 6379}"
+        other = next(node for node in nodes.get_primaries() if node.name != given)
+    finally:
+        await nodes.aclose()
+    return f"redis://{other.host}:{other.port}/0"
 
 
 class Collector:

@@ -15,11 +15,15 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from gamerooms.rooms.keys import match_topic
 from gamerooms.rooms.ports import StoreUnavailable
 from gamerooms.store.redis import RedisStore
+from gamerooms.testing import free_port
+from tests.contract.conftest import delete_keys, other_node_url, unique_prefix
+from tests.support import redis_cluster_url_or_skip
 
 pytestmark = pytest.mark.redis
 
@@ -419,3 +423,140 @@ async def test_close_is_clean_and_idempotent(
 async def test_close_before_any_use(redis_url: str) -> None:
     store = RedisStore(redis_url)
     await store.close()
+
+
+# -- on a Redis Cluster ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def cluster_url() -> str:
+    """A node of the test Redis Cluster."""
+    return redis_cluster_url_or_skip()
+
+
+@pytest.fixture
+async def cluster_prefix(cluster_url: str) -> AsyncIterator[str]:
+    """A unique prefix whose keys are deleted from the cluster after the test."""
+    prefix = unique_prefix()
+    yield prefix
+    await delete_keys(cluster_url, prefix, cluster=True)
+
+
+@pytest.fixture
+async def nodes(cluster_url: str) -> AsyncIterator[RedisCluster]:
+    """A plain cluster client, to look behind the store's back."""
+    client = RedisCluster.from_url(cluster_url)
+    await client.initialize()
+    yield client
+    await client.aclose()
+
+
+async def test_cluster_key_schema_shares_a_slot_per_script(
+    cluster_url: str, cluster_prefix: str, nodes: RedisCluster
+) -> None:
+    store = RedisStore(cluster_url, prefix=cluster_prefix, cluster=True)
+    p, coordination = cluster_prefix, f"{{{cluster_prefix}}}"
+    try:
+        await store.create("room:r1", b"s0")
+        await store.create("process:p1", b"")
+        await store.subscribe("process:p1", lambda payload: None)
+        await store.hold_presence("room:r1", "ann", "process:p1", "1")
+        await store.queue_join("q", "bob", b"B", 3, owner="process:p1")
+        await store.timer_set("turn:m1", 1_700_000_000.0, b"T")
+        await store.set_add("rooms", "r1")
+        await store.count("tries", 1, 60)
+
+        assert await nodes.hgetall(f"{p}doc:{{room:r1}}") == {b"v": b"0", b"b": b"s0"}
+        together = [
+            f"{coordination}doc:process:p1",
+            f"{coordination}presence:room:r1",
+            f"{coordination}leases:process:p1",
+            f"{coordination}queue:q",
+            f"{coordination}queue-payloads:q",
+            f"{coordination}queue-owners:q",
+        ]
+        timers = [f"{{{p}timers}}", f"{{{p}timers}}payloads"]
+        for group in (together, timers):
+            assert [await nodes.exists(key) for key in group] == [1] * len(group)
+            assert len({nodes.keyslot(key) for key in group}) == 1
+        assert await nodes.smembers(f"{p}set:{{rooms}}") == {b"r1"}
+        assert await nodes.get(f"{p}counter:{{tries}}") == b"1"
+        assert sorted(await store.document_keys("")) == ["process:p1", "room:r1"]
+        assert await store.document_keys("room:") == ["room:r1"]
+    finally:
+        await store.close()
+
+
+async def test_cluster_spreads_rooms_over_the_masters(
+    cluster_url: str, cluster_prefix: str, nodes: RedisCluster
+) -> None:
+    """Rooms land on the slots of their own keys, so on different masters; each is served."""
+    store = RedisStore(cluster_url, prefix=cluster_prefix, cluster=True)
+    try:
+        codes = [f"R{i}" for i in range(30)]
+        for code in codes:
+            await store.create(f"room:{code}", code.encode())
+        masters = {
+            nodes.get_node_from_key(f"{cluster_prefix}doc:{{room:{code}}}").name for code in codes
+        }
+        assert len(masters) == len(nodes.get_primaries()) > 1
+        for node in nodes.get_primaries():
+            slots = {
+                await nodes.cluster_keyslot(f"{cluster_prefix}doc:{{room:{code}}}")
+                for code in codes
+                if nodes.get_node_from_key(f"{cluster_prefix}doc:{{room:{code}}}") is node
+            }
+            assert slots, node.name
+        assert await store.load_many([f"room:{code}" for code in codes]) == [
+            (0, code.encode()) for code in codes
+        ]
+    finally:
+        await store.close()
+
+
+async def test_cluster_pubsub_reaches_stores_on_other_nodes(
+    cluster_url: str, cluster_prefix: str, collect: Collect
+) -> None:
+    """Two stores through different nodes' URLs: each hears what the other publishes and
+    commits; both pub/sub connections sit on the coordination node, where NUMSUB counts them."""
+    first = RedisStore(cluster_url, prefix=cluster_prefix, cluster=True)
+    second = RedisStore(await other_node_url(cluster_url), prefix=cluster_prefix, cluster=True)
+    try:
+        heard_first, heard_second = collect("first"), collect("second")
+        await first.subscribe("room:r1", heard_first)
+        await second.subscribe("room:r1", heard_second)
+        await first.create("room:r1", b"s0")
+        assert await first.commit("room:r1", 0, b"s1", [("room:r1", b"committed")])
+        await second.publish("room:r1", b"published")
+        for heard in (heard_first, heard_second):
+            assert await heard.wait_for_count(2) == [b"committed", b"published"]
+
+        await first.create("process:a", b"")
+        await first.subscribe("process:a", lambda payload: None)
+        await second.create("process:b", b"")
+        await second.subscribe("process:b", lambda payload: None)
+        for store in (first, second):  # each finds both live
+            assert await store.reap_presence("process:a") is None
+            assert await store.reap_presence("process:b") is None
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_unreachable_cluster_is_store_unavailable() -> None:
+    store = RedisStore(f"redis://127.0.0.1:{free_port()}/0", cluster=True)
+    lost = asyncio.Event()
+    store.on_connection_lost(lost.set)
+    try:
+        with pytest.raises(StoreUnavailable):
+            await store.load("room:r1")
+        assert lost.is_set()
+        with pytest.raises(StoreUnavailable):
+            await store.subscribe("room:r1", lambda payload: None)
+    finally:
+        await store.close()
+
+
+def test_cluster_prefix_holds_no_braces() -> None:
+    with pytest.raises(ValueError, match="braces"):
+        RedisStore("redis://127.0.0.1:7000/0", prefix="{app}:", cluster=True)

@@ -754,7 +754,7 @@ async def test_an_owner_whose_document_lapsed_is_reaped(store: Store) -> None:
     await store.hold_presence("room:r", "ann", "process:stalled", "1")
     await store.delete("process:stalled")
     assert await store.reap_presence("process:stalled") == [("room:r", "ann", 0)]
-    assert await store.reap_presence("never-registered") == []
+    assert await store.reap_presence("process:never-registered") == []
 
 
 async def test_a_hold_never_outlives_its_owners_reap(store: Store, peer: Store) -> None:

@@ -4,7 +4,6 @@ again, what /healthz says meanwhile, and a client that reconnects until it is se
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,10 +11,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import pytest
 
 from gamerooms.testing import Closed, GameClient, Guest, ServerProcess, free_port
-from tests.support import redis_url_or_skip
+from tests.support import (
+    redis_server_command,
+    redis_server_or_skip,
+    redis_url_or_skip,
+    wait_for_redis,
+)
 
 WAIT_SECONDS = 15.0
 RECONNECT_DELAY = 0.2
@@ -28,26 +31,18 @@ class PrivateRedis:
     redis-server is absent."""
 
     def __init__(self, directory: str | None = None) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server is not installed")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._command = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
-        if directory is None:
-            self._command += ["--appendonly", "no"]
-        else:
-            self._command += ["--dir", directory, "--appendonly", "yes", "--appendfsync", "always"]
+        persistence = ["--appendonly", "no"]
+        if directory is not None:
+            persistence = ["--dir", directory, "--appendonly", "yes", "--appendfsync", "always"]
+        self._command = redis_server_command(redis_server_or_skip(), self.port, *persistence)
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start it and wait until it answers PING."""
         self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + WAIT_SECONDS
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        while subprocess.run(ping, capture_output=True, check=False).stdout.strip() != b"PONG":
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+        wait_for_redis(self.port)
 
     def stop(self) -> None:
         """Stop it (idempotent)."""

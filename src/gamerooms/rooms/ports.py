@@ -45,7 +45,9 @@ class Store(Protocol):
 
     An *owner* (of queue members and presence leases) is a document key, and the owner is live
     while that document exists and something subscribes to the topic of the same name: its
-    process keeps both going, and a process that dies takes its subscription with it.
+    process keeps both going, and a process that dies takes its subscription with it. Owners are
+    processes, named by `keys.process_key` (a store may keep their documents apart: a Redis
+    Cluster keeps them in the slot of what they own).
     """
 
     async def create(
@@ -143,6 +145,10 @@ class Store(Protocol):
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
         """Call `listener` with every payload later published on `topic`; returns once the
         subscription is live, so a publish after it returns is received."""
+
+    async def subscribers(self, topic: str) -> int:
+        """How many subscriptions to `topic` there are, in every process (a store that cannot
+        tell answers 0)."""
 
     def on_connection_lost(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever the store loses its connection: a command that could not

@@ -288,6 +288,10 @@ class MemoryStore:
         self._topics.setdefault(topic, []).append(subscription)
         return subscription
 
+    async def subscribers(self, topic: str) -> int:
+        """How many subscriptions to `topic` there are."""
+        return len(self._topics.get(topic, ()))
+
     def on_connection_lost(self, listener: Callable[[], None]) -> None:
         """Never calls `listener`: this store is in the process, so it is always reachable."""
 

@@ -28,6 +28,19 @@ A queue's or timer's keys change together, always inside one script, and vanish 
 last member. Pub/sub channel of a topic: ``{prefix}{topic}`` (channels and keys are separate
 namespaces in Redis).
 
+On a Redis Cluster (`cluster`) the same names carry hash tags, so that every script's keys share
+one slot (`gamerooms.store.redis_keys` holds the whole mapping; doubled braces are literal ones,
+as in an f-string):
+
+``{prefix}doc:{{key}}``, ``{prefix}set:{{key}}``, ``{prefix}counter:{{key}}``
+    each in the slot of its own key: rooms and matches spread over the masters.
+``{{prefix}}doc:{owner}``, ``{{prefix}}presence:{key}``, ``{{prefix}}leases:{owner}``,
+``{{prefix}}queue:{key}``, ``{{prefix}}queue-payloads:{key}``, ``{{prefix}}queue-owners:{key}``
+    the coordination slot: owners' documents (processes, ``process:…``) with what they hold and
+    the queues whose members they own.
+``{{prefix}timers}``, ``{{prefix}timers}payloads``
+    the timers' slot.
+
 Every update is one Lua script, hence atomic: `create` (create unless it exists), `commit`
 (compare ``v``; write ``v + 1`` and ``b`` and refresh the TTL, or delete; then PUBLISH every
 publication in order: subscribers see announcements in commit order), `queue_join` (append
@@ -38,10 +51,15 @@ document exists), `release_presence`, `reap_presence` (only once the owner is no
 its document is gone or its channel has no subscriber (PUBSUB NUMSUB): it deletes the document
 and the owner's leases and gives back their counts, so a hold never outlives the reap and one
 caller gets what it took) and `count` (SET with PX when it starts, else KEEPTTL). `queue_join`
-skips and drops members whose owner is not live. `reap_presence` and `queue_join` reach keys
-named by the data they read, which standalone Redis allows (not Redis Cluster). Scripts run by
-EVALSHA (`register_script`).
-`load_many` reads every document in one MULTI/EXEC, a consistent snapshot.
+skips and drops members whose owner is not live. Scripts run by EVALSHA (`register_script`).
+Every script is given its keys in KEYS, except that `reap_presence` and `queue_join` also reach
+keys named by the data they read (presence keys in leases, owners of queued members): those
+are coordination keys, which on a cluster share the slot of the script's KEYS, so the node that
+runs the script holds them too.
+`load_many` reads every document in one MULTI/EXEC, a consistent snapshot; on a cluster, where
+documents live on several masters, one pipeline per master, each document read as it is at one
+moment (enough for every caller: listings, ownership checks and gauges each look at one
+document at a time).
 
 Commands share a pool of POOL_SIZE connections; when every one is busy (a burst of requests), a
 command waits up to POOL_WAIT_SECONDS for a free one instead of failing. A connection takes at
@@ -50,21 +68,35 @@ automatically: a commit or presence change whose reply was lost might already ha
 and replaying it would double-count or misreport it. A connection error (or timeout) reaches the
 caller as StoreUnavailable instead, and the store's `on_connection_lost` listeners hear of it.
 
-Pub/sub goes through a RedisPubSub (`gamerooms.store.redis_pubsub`): one connection per store.
+On a cluster, the client (`RedisCluster`, from the URL of any node) learns the slots of every
+master, sends each command to its slot's master and follows MOVED/ASK redirections, still
+without retrying a command that failed; CLUSTERDOWN, TRYAGAIN and a cluster it cannot reach
+count as connection errors. Each master has POOL_SIZE connections (and the pub/sub one) and
+refuses a command at once when they are all busy, so the store lets no more than POOL_SIZE
+commands run at once, and a command waits up to POOL_WAIT_SECONDS for its turn. A script's
+PUBLISH travels to every node over the cluster bus, which keeps the order of what one node
+publishes: `publish(topic)` goes through the master of the document named like the topic, so
+it stays in order with that document's commits.
+
+Pub/sub goes through a RedisPubSub (`gamerooms.store.redis_pubsub`): one connection per store
+(on a cluster, to the master of the coordination slot).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
 import math
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from gamerooms.rooms.ports import (
     Listener,
@@ -75,7 +107,8 @@ from gamerooms.rooms.ports import (
     Subscription,
 )
 from gamerooms.store.redis_errors import CONNECTION_ERRORS, unavailable
-from gamerooms.store.redis_pubsub import RedisPubSub
+from gamerooms.store.redis_keys import RedisKeys
+from gamerooms.store.redis_pubsub import RedisPubSub, on_node_of, on_server
 
 __all__ = ["RedisStore"]
 
@@ -241,6 +274,11 @@ return reaped
 """
 )
 
+# KEYS[1] a document (its slot decides the node it runs on); ARGV: channel, payload
+_PUBLISH = """
+return redis.call('PUBLISH', ARGV[1], ARGV[2])
+"""
+
 # KEYS[1] counter; ARGV: amount, window in ms
 _COUNT = """
 local current = redis.call('GET', KEYS[1])
@@ -276,7 +314,8 @@ def _reaching(
     @functools.wraps(method)
     async def reach(store: RedisStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return await method(store, *args, **kwargs)
+            async with store._connection_turn():
+                return await method(store, *args, **kwargs)
         except StoreUnavailable:
             raise
         except CONNECTION_ERRORS as error:
@@ -312,19 +351,34 @@ def _document(version: bytes | str | None, blob: bytes | str | None) -> tuple[in
 
 
 class RedisStore:
-    """A Store in Redis, shared by every process that uses the same URL and prefix."""
+    """A Store in Redis, shared by every process that uses the same URL and prefix (on a Redis
+    Cluster when `cluster`: `url` names any of its nodes)."""
 
-    def __init__(self, url: str, *, prefix: str = "gamerooms:") -> None:
-        self._prefix = prefix
-        pool = BlockingConnectionPool.from_url(
-            url,
-            max_connections=POOL_SIZE,
-            timeout=POOL_WAIT_SECONDS,
-            retry=Retry(NoBackoff(), 0),
-            socket_connect_timeout=CONNECT_SECONDS,
-            socket_timeout=REPLY_SECONDS,
-        )
-        self._redis = Redis.from_pool(pool)
+    def __init__(self, url: str, *, prefix: str = "gamerooms:", cluster: bool = False) -> None:
+        self._keys = RedisKeys(prefix, cluster=cluster)
+        self._redis: Redis | RedisCluster
+        self._turns: asyncio.Semaphore | None = None
+        if cluster:
+            self._redis = RedisCluster.from_url(
+                url,
+                max_connections=POOL_SIZE + 1,  # and the pub/sub connection
+                retry=Retry(NoBackoff(), 0),
+                socket_connect_timeout=CONNECT_SECONDS,
+                socket_timeout=REPLY_SECONDS,
+            )
+            self._turns = asyncio.Semaphore(POOL_SIZE)
+            pubsub = on_node_of(self._redis, self._keys.coordination)
+        else:
+            pool = BlockingConnectionPool.from_url(
+                url,
+                max_connections=POOL_SIZE,
+                timeout=POOL_WAIT_SECONDS,
+                retry=Retry(NoBackoff(), 0),
+                socket_connect_timeout=CONNECT_SECONDS,
+                socket_timeout=REPLY_SECONDS,
+            )
+            self._redis = Redis.from_pool(pool)
+            pubsub = on_server(self._redis)
         self._create = self._redis.register_script(_CREATE)
         self._commit = self._redis.register_script(_COMMIT)
         self._queue_join = self._redis.register_script(_QUEUE_JOIN)
@@ -336,14 +390,20 @@ class RedisStore:
         self._hold = self._redis.register_script(_HOLD)
         self._release = self._redis.register_script(_RELEASE)
         self._reap = self._redis.register_script(_REAP)
+        self._publish = self._redis.register_script(_PUBLISH)
         self._lost_listeners: list[Callable[[], None]] = []
-        self._pubsub = RedisPubSub(self._redis, self.connection_lost)
+        self._pubsub = RedisPubSub(pubsub, self.connection_lost)
         self._closed = False
 
     @property
     def prefix(self) -> str:
         """The prefix of every key and channel name of this store."""
-        return self._prefix
+        return self._keys.prefix
+
+    @property
+    def cluster(self) -> bool:
+        """Whether this store is on a Redis Cluster."""
+        return self._keys.cluster
 
     # -- documents --------------------------------------------------------------------------
 
@@ -353,24 +413,26 @@ class RedisStore:
     ) -> bool:
         """Store a document at `version` unless `key` exists; True if stored."""
         created = await self._create(
-            keys=[self._document_key(key)], args=[str(version), blob, _ttl_ms(ttl)]
+            keys=[self._keys.document(key)], args=[str(version), blob, _ttl_ms(ttl)]
         )
         return bool(created)
 
     @_reaching
     async def load(self, key: str) -> tuple[int, bytes] | None:
         """The stored (version, blob) of a document, or None."""
-        version, blob = await self._redis.hmget(self._document_key(key), ["v", "b"])
+        version, blob = await self._redis.hmget(self._keys.document(key), ["v", "b"])
         return _document(version, blob)
 
     @_reaching
     async def load_many(self, keys: Sequence[str]) -> list[tuple[int, bytes] | None]:
-        """`load` for several keys at once, in order, as one consistent snapshot."""
+        """`load` for several keys at once, in order: standalone, one consistent snapshot (one
+        MULTI/EXEC); on a cluster, one pipeline per node, so each document is as it was at some
+        moment of the call but two documents may be from different moments."""
         if not keys:
             return []
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=not self.cluster) as pipe:
             for key in keys:
-                pipe.hmget(self._document_key(key), ["v", "b"])
+                pipe.hmget(self._keys.document(key), ["v", "b"])
             replies = await pipe.execute()
         return [_document(version, blob) for version, blob in replies]
 
@@ -392,38 +454,41 @@ class RedisStore:
             _ttl_ms(ttl),
         ]
         for topic, payload in publish:
-            args += [self._channel_name(topic), payload]
-        committed = await self._commit(keys=[self._document_key(key)], args=args)
+            args += [self._keys.channel(topic), payload]
+        committed = await self._commit(keys=[self._keys.document(key)], args=args)
         return bool(committed)
 
     @_reaching
     async def delete(self, key: str) -> None:
         """Forget a document; idempotent."""
-        await self._redis.delete(self._document_key(key))
+        await self._redis.delete(self._keys.document(key))
 
     @_reaching
     async def document_keys(self, prefix: str) -> list[str]:
-        """The keys of every stored document that starts with `prefix` (SCAN)."""
-        start = len(self._document_key(""))
-        pattern = self._document_key(prefix).replace("[", "\\[") + "*"
-        return [_text(key)[start:] async for key in self._redis.scan_iter(match=pattern)]
+        """The keys of every stored document that starts with `prefix` (SCAN, of every master
+        on a cluster)."""
+        found: list[str] = []
+        for pattern in self._keys.document_patterns(prefix):
+            names = self._scan(pattern)
+            found += [self._keys.document_key(_text(name)) async for name in names]
+        return found
 
     # -- sets -------------------------------------------------------------------------------
 
     @_reaching
     async def set_add(self, key: str, member: str) -> bool:
         """Add a member to a set; True if it was not there."""
-        return bool(await self._redis.sadd(self._set_key(key), member))
+        return bool(await self._redis.sadd(self._keys.set(key), member))
 
     @_reaching
     async def set_remove(self, key: str, member: str) -> bool:
         """Remove a member from a set; True if it was there."""
-        return bool(await self._redis.srem(self._set_key(key), member))
+        return bool(await self._redis.srem(self._keys.set(key), member))
 
     @_reaching
     async def set_members(self, key: str) -> set[str]:
         """Every member of a set."""
-        members = await self._redis.smembers(self._set_key(key))
+        members = await self._redis.smembers(self._keys.set(key))
         return {_text(member) for member in members}
 
     # -- queues -----------------------------------------------------------------------------
@@ -436,39 +501,44 @@ class RedisStore:
         members wait (dropping those whose owner is gone)."""
         if size < 1:
             raise ValueError(f"size must be at least 1, not {size!r}")
-        args: list[str | bytes] = [member, payload, str(size), owner or ""]
-        args += [self._document_key(""), self._channel_name("")]
-        payloads = await self._queue_join(keys=self._queue_keys(key), args=args)
+        args: list[str | bytes] = [
+            member,
+            payload,
+            str(size),
+            self._keys.owner(owner) if owner else "",
+        ]
+        args += [self._keys.owner_documents, self._keys.channel("")]
+        payloads = await self._queue_join(keys=self._keys.queue(key), args=args)
         return list(payloads)
 
     @_reaching
     async def queue_leave(self, key: str, member: str) -> bool:
         """Remove a waiting member; False if it was not waiting (e.g. already matched)."""
-        return bool(await self._remove_entry(keys=self._queue_keys(key), args=[member]))
+        return bool(await self._remove_entry(keys=self._keys.queue(key), args=[member]))
 
     @_reaching
     async def queue_length(self, key: str) -> int:
         """How many members wait in a queue."""
-        return int(await self._redis.zcard(self._queue_keys(key)[0]))
+        return int(await self._redis.zcard(self._keys.queue(key)[0]))
 
     # -- timers -----------------------------------------------------------------------------
 
     @_reaching
     async def timer_set(self, name: str, due: float, payload: bytes) -> None:
         """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
-        await self._timer_set(keys=self._timer_keys(), args=[name, _score(due), payload])
+        await self._timer_set(keys=self._keys.timers(), args=[name, _score(due), payload])
 
     @_reaching
     async def timer_cancel(self, name: str) -> bool:
         """Cancel a timer; True if it was pending."""
-        return bool(await self._remove_entry(keys=self._timer_keys(), args=[name]))
+        return bool(await self._remove_entry(keys=self._keys.timers(), args=[name]))
 
     @_reaching
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
         """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
         if limit < 1:
             return []
-        flat = await self._timers_due(keys=self._timer_keys(), args=[_score(now), str(limit)])
+        flat = await self._timers_due(keys=self._keys.timers(), args=[_score(now), str(limit)])
         return [(_text(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2)]
 
     # -- presence ---------------------------------------------------------------------------
@@ -476,20 +546,21 @@ class RedisStore:
     @_reaching
     async def adjust_presence(self, key: str, member: str, delta: int) -> int:
         """Add `delta` to a member's connection count under `key`; the new count (never < 0)."""
-        count = await self._adjust(keys=[self._presence_key(key)], args=[member, delta])
+        count = await self._adjust(keys=[self._keys.presence(key)], args=[member, delta])
         return int(count)
 
     @_reaching
     async def presence(self, key: str) -> dict[str, int]:
         """Members with a positive connection count under `key`."""
-        members = await self._redis.hgetall(self._presence_key(key))
+        members = await self._redis.hgetall(self._keys.presence(key))
         counts = {_text(member): int(count) for member, count in members.items()}
         return {member: count for member, count in counts.items() if count > 0}
 
     @_reaching
     async def hold_presence(self, key: str, member: str, owner: str, lease: str) -> int:
         """Count one more connection under a lease of `owner`; OwnerGone if its document is gone."""
-        keys = [self._presence_key(key), self._leases_key(owner), self._document_key(owner)]
+        document = self._keys.document(self._keys.owner(owner))
+        keys = [self._keys.presence(key), self._keys.leases(owner), document]
         count = int(await self._hold(keys=keys, args=[member, lease, key]))
         if count < 0:
             raise OwnerGone(f"{owner} is gone")
@@ -498,7 +569,7 @@ class RedisStore:
     @_reaching
     async def release_presence(self, key: str, member: str, owner: str, lease: str) -> int | None:
         """Give back a lease's connection; the count now, or None if the lease was not held."""
-        keys = [self._presence_key(key), self._leases_key(owner)]
+        keys = [self._keys.presence(key), self._keys.leases(owner)]
         count = int(await self._release(keys=keys, args=[member, lease]))
         return None if count < 0 else count
 
@@ -506,8 +577,9 @@ class RedisStore:
     async def reap_presence(self, owner: str) -> list[Reaped] | None:
         """Forget an owner that is not live and give back its leases; what each member has left
         (None while it is live)."""
-        keys = [self._document_key(owner), self._leases_key(owner)]
-        flat = await self._reap(keys=keys, args=[self._presence_key(""), self._channel_name(owner)])
+        keys = [self._keys.document(self._keys.owner(owner)), self._keys.leases(owner)]
+        args: list[str | bytes] = [self._keys.presence(""), self._keys.channel(owner)]
+        flat = await self._reap(keys=keys, args=args)
         if flat is None:
             return None
         return [
@@ -519,21 +591,36 @@ class RedisStore:
     @_reaching
     async def count(self, key: str, amount: int, window: float) -> int:
         """Add `amount` to a counter that expires `window` seconds after it started."""
-        total = await self._count(keys=[self._counter_key(key)], args=[amount, _ttl_ms(window)])
+        total = await self._count(keys=[self._keys.counter(key)], args=[amount, _ttl_ms(window)])
         return int(total)
 
     # -- pub/sub ----------------------------------------------------------------------------
 
     @_reaching
     async def publish(self, topic: str, payload: bytes) -> None:
-        """Deliver `payload` to every subscriber of `topic` in every process."""
-        await self._redis.publish(self._channel_name(topic), payload)
+        """Deliver `payload` to every subscriber of `topic` in every process (on a cluster, from
+        the master of the document named like the topic, which publishes that document's
+        commits: the cluster bus keeps the order of what one node publishes)."""
+        if not self.cluster:
+            await self._redis.publish(self._keys.channel(topic), payload)
+            return
+        args = [self._keys.channel(topic), payload]
+        await self._publish(keys=[self._keys.document(topic)], args=args)
 
     @_reaching
     async def subscribe(self, topic: str, listener: Listener) -> Subscription:
         """Call `listener` with every payload later published on `topic`; returns once Redis
         confirmed the subscription, so a payload published afterwards reaches the listener."""
-        return await self._pubsub.subscribe(self._channel_name(topic), listener)
+        return await self._pubsub.subscribe(self._keys.channel(topic), listener)
+
+    @_reaching
+    async def subscribers(self, topic: str) -> int:
+        """How many subscriptions to `topic` there are (PUBSUB NUMSUB); 0 on a cluster, whose
+        nodes each count only their own clients."""
+        if self.cluster:
+            return 0
+        [(_, count)] = await self._redis.pubsub_numsub(self._keys.channel(topic))
+        return int(count)
 
     def on_connection_lost(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever a command fails to reach Redis or pub/sub loses its
@@ -544,7 +631,11 @@ class RedisStore:
         """Close the pool's idle connections: after a failure they may lead to a Redis that is
         gone or was restarted, and each would fail its next command; they reconnect on use."""
         with contextlib.suppress(*CONNECTION_ERRORS):
-            await self._redis.connection_pool.disconnect(inuse_connections=False)
+            if isinstance(self._redis, RedisCluster):
+                for node in self._redis.get_nodes():
+                    await node.disconnect_free_connections()
+            else:
+                await self._redis.connection_pool.disconnect(inuse_connections=False)
 
     def connection_lost(self) -> None:
         """Tell the listeners that Redis was not reached."""
@@ -562,33 +653,28 @@ class RedisStore:
         await self._pubsub.close()
         await self._redis.aclose()
 
-    # -- names ------------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def _connection_turn(self) -> AsyncIterator[None]:
+        """On a cluster, wait up to POOL_WAIT_SECONDS until fewer than POOL_SIZE commands are
+        under way (its nodes refuse a command at once when all their connections are busy, where
+        the standalone pool waits for one), then make sure the client knows the cluster's slots
+        (commands that would each learn them at once get in each other's way)."""
+        if not isinstance(self._redis, RedisCluster):
+            yield
+            return
+        assert self._turns is not None
+        try:
+            async with asyncio.timeout(POOL_WAIT_SECONDS):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise RedisConnectionError("No connection available.") from None
+        try:
+            await self._redis.initialize()
+            yield
+        finally:
+            self._turns.release()
 
-    def _document_key(self, key: str) -> str:
-        return f"{self._prefix}doc:{key}"
-
-    def _set_key(self, key: str) -> str:
-        return f"{self._prefix}set:{key}"
-
-    def _queue_keys(self, key: str) -> list[str]:
-        prefix = self._prefix
-        return [
-            f"{prefix}queue:{key}",
-            f"{prefix}queue-payloads:{key}",
-            f"{prefix}queue-owners:{key}",
-        ]
-
-    def _timer_keys(self) -> list[str]:
-        return [f"{self._prefix}timers", f"{self._prefix}timer-payloads"]
-
-    def _presence_key(self, key: str) -> str:
-        return f"{self._prefix}presence:{key}"
-
-    def _leases_key(self, owner: str) -> str:
-        return f"{self._prefix}leases:{owner}"
-
-    def _counter_key(self, key: str) -> str:
-        return f"{self._prefix}counter:{key}"
-
-    def _channel_name(self, topic: str) -> bytes:
-        return f"{self._prefix}{topic}".encode()
+    def _scan(self, pattern: str) -> AsyncIterator[bytes | str]:
+        if isinstance(self._redis, RedisCluster):
+            return self._redis.scan_iter(match=pattern, target_nodes=RedisCluster.PRIMARIES)
+        return self._redis.scan_iter(match=pattern)

@@ -11,6 +11,15 @@ match the FIFO of SUBSCRIBEs sent; it is never held while the reader waits betwe
 While the connection is down, subscribing only records the channel (the next attempt subscribes
 it, and `subscribe` returns once that is confirmed) and unsubscribing only forgets it (attempts
 subscribe the channels in use when they start, and drop those given up meanwhile).
+
+Each connection comes from an opener: `on_server` for a standalone Redis, `on_node_of` for a
+Redis Cluster. On a cluster, PUBLISH (from a client or from a script) reaches the subscribers on
+every node, so a subscriber may sit on any node; the connection goes to the master of the
+coordination slot all the same, because the scripts that ask whether an owner is live (PUBSUB
+NUMSUB) run there and NUMSUB counts that node's subscribers only. Every new connection (each
+reconnection attempt) asks the cluster again which node that is: a failover may have moved the
+slot. Moving the coordination slot to another master while its old one stays up (resharding)
+leaves the connections where they are, so restart the processes after such a move.
 """
 
 from __future__ import annotations
@@ -18,23 +27,46 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.cluster import RedisCluster
 
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Listener, Subscription
 from gamerooms.store.redis_errors import CONNECTION_ERRORS
 from gamerooms.store.subscription import StoreSubscription, deliver
 
-__all__ = ["RedisPubSub"]
+__all__ = ["Opener", "RedisPubSub", "on_node_of", "on_server"]
 
 logger = logging.getLogger(__name__)
 
 _BACKOFF_FIRST = 0.05
 _BACKOFF_MAX = 2.0
+
+Opener = Callable[[], Awaitable[PubSub]]
+"""Makes a new (not yet connected) pub/sub connection."""
+
+
+def on_server(redis: Redis) -> Opener:
+    """Pub/sub connections to a standalone Redis."""
+
+    async def open_pubsub() -> PubSub:
+        return redis.pubsub()
+
+    return open_pubsub
+
+
+def on_node_of(cluster: RedisCluster, key: str) -> Opener:
+    """Pub/sub connections to the master that serves `key`'s slot, found anew for each one."""
+
+    async def open_pubsub() -> PubSub:
+        await cluster.nodes_manager.initialize()
+        return cluster.pubsub(node=cluster.get_node_from_key(key))
+
+    return open_pubsub
 
 
 class _Channel:
@@ -48,8 +80,8 @@ class _Channel:
 class RedisPubSub:
     """Subscriptions to Redis channels, sharing one connection and one reader task."""
 
-    def __init__(self, redis: Redis, lost: Callable[[], None]) -> None:
-        self._redis = redis
+    def __init__(self, open_pubsub: Opener, lost: Callable[[], None]) -> None:
+        self._open = open_pubsub
         self._lost = lost
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -119,7 +151,7 @@ class RedisPubSub:
                 if self._closed:
                     raise RuntimeError("RedisStore is closed")
                 if self._pubsub is None:
-                    self._pubsub = self._redis.pubsub()
+                    self._pubsub = await self._open()
                 self._awaiting.setdefault(name, deque()).append(channel)
                 await self._pubsub.subscribe(name)
             except BaseException as error:
@@ -226,7 +258,6 @@ class RedisPubSub:
         if Redis does not answer yet."""
         async with self._lock:
             await self._drop_pubsub()
-            pubsub = self._pubsub = self._redis.pubsub()
             sent = list(self._channels)
             self._awaiting = {
                 name: deque([channel])
@@ -234,6 +265,7 @@ class RedisPubSub:
                 if not channel.ready.done()
             }
             try:
+                pubsub = self._pubsub = await self._open()
                 if sent:
                     await pubsub.subscribe(*sent)
                 else:
