@@ -202,3 +202,13 @@ def redis_env() -> dict[str, str]:
     tests (each with its own database) never fire each other's timers or read each other's state;
     skips (or fails, if required) when Redis is unreachable."""
     return {"REDIS_URL": redis_url_or_skip(), "GAMEROOMS_REDIS_PREFIX": f"t{os.urandom(6).hex()}:"}
+
+
+def cluster_env() -> dict[str, str]:
+    """Server environment on the test Redis Cluster (`redis_cluster_url_or_skip`) with a key
+    prefix of its own, as `redis_env` gives on Redis."""
+    return {
+        "REDIS_URL": redis_cluster_url_or_skip(),
+        "GAMEROOMS_REDIS_CLUSTER": "1",
+        "GAMEROOMS_REDIS_PREFIX": f"t{os.urandom(6).hex()}:",
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +38,11 @@ class PrivateRedis:
             persistence = ["--dir", directory, "--appendonly", "yes", "--appendfsync", "always"]
         self._command = redis_server_command(redis_server_or_skip(), self.port, *persistence)
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """A server's environment on this Redis."""
+        return {"REDIS_URL": self.url}
 
     def start(self) -> None:
         """Start it and wait until it answers PING."""
@@ -117,11 +122,12 @@ PROCESS_TTL = 1.5
 """Seconds a test process's heartbeat outlives it."""
 
 
-def lease_env(redis: PrivateRedis, **seconds: float) -> dict[str, str]:
-    """A server's environment on the private Redis, with short heartbeats and the given
-    `GAMEROOMS_<NAME>` durations (e.g. MATCH_GRACE_SECONDS=1)."""
+def lease_env(store: Mapping[str, str], **seconds: float) -> dict[str, str]:
+    """A server's environment on the `store` environment (a private Redis's `env`, or
+    `tests.support.cluster_env()`), with short heartbeats and the given `GAMEROOMS_<NAME>`
+    durations (e.g. MATCH_GRACE_SECONDS=1)."""
     env = {
-        "REDIS_URL": redis.url,
+        **store,
         "GAMEROOMS_HEARTBEAT_SECONDS": str(HEARTBEAT),
         "GAMEROOMS_PROCESS_TTL_SECONDS": str(PROCESS_TTL),
     }

@@ -21,12 +21,12 @@ from tests.integration.kit import frames_until_close, join
 from tests.integration.outages import (
     HEARTBEAT,
     PROCESS_TTL,
-    PrivateRedis,
     lease_env,
     private_redis,
     reconnect,
 )
 from tests.integration.rooms_kit import join_room, new_room, next_about, open_lobby
+from tests.support import cluster_env
 
 GRACE = 2.0
 SEAT_GRACE = 1.0
@@ -37,16 +37,24 @@ SLACK = 5.0
 Pair = tuple[ServerProcess, ServerProcess]
 
 
+ON_BOTH = pytest.mark.parametrize("redis", ["standalone", "cluster"], indirect=True)
+"""Runs a test on a private Redis and on the test Redis Cluster."""
+
+
 @pytest.fixture(scope="module")
-def redis() -> Iterator[PrivateRedis]:
-    """A redis-server of this module's own."""
+def redis(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The servers' store environment: a redis-server of this module's own, or (param
+    "cluster") the test Redis Cluster under a prefix of this module's own."""
+    if getattr(request, "param", "standalone") == "cluster":
+        yield cluster_env()
+        return
     with private_redis() as server:
-        yield server
+        yield server.env
 
 
 @contextmanager
-def two_processes(redis: PrivateRedis) -> Iterator[Pair]:
-    """Processes A and B on the private Redis, one data folder, short heartbeats and graces."""
+def two_processes(redis: dict[str, str]) -> Iterator[Pair]:
+    """Processes A and B on the store, one data folder, short heartbeats and graces."""
     env = lease_env(redis, MATCH_GRACE_SECONDS=GRACE, ROOM_SEAT_GRACE_SECONDS=SEAT_GRACE)
     with (
         tempfile.TemporaryDirectory() as data,
@@ -66,7 +74,8 @@ def queue_url(server: ServerProcess, player: Guest) -> str:
     return server.ws_url("/ws/queue/tictactoe/", player.access)
 
 
-async def test_a_killed_process_s_seat_is_dropped_then_paused(redis: PrivateRedis) -> None:
+@ON_BOTH
+async def test_a_killed_process_s_seat_is_dropped_then_paused(redis: dict[str, str]) -> None:
     with two_processes(redis) as (a, b):
         players = guests(a, 2)
         match_id = b.create_match("tictactoe", players)
@@ -92,7 +101,7 @@ async def test_a_killed_process_s_seat_is_dropped_then_paused(redis: PrivateRedi
 
 
 async def test_a_hung_process_is_cleaned_up_after_once_its_heartbeat_lapses(
-    redis: PrivateRedis,
+    redis: dict[str, str],
 ) -> None:
     """A stopped process keeps its connections open: its heartbeat's TTL gives it away. Once it
     runs again, it finds its heartbeat lapsed and closes its sockets 1013."""
@@ -116,7 +125,10 @@ async def test_a_hung_process_is_cleaned_up_after_once_its_heartbeat_lapses(
         await one.close()
 
 
-async def test_a_player_queued_on_a_killed_process_is_never_matched(redis: PrivateRedis) -> None:
+@ON_BOTH
+async def test_a_player_queued_on_a_killed_process_is_never_matched(
+    redis: dict[str, str],
+) -> None:
     with two_processes(redis) as (a, b):
         ghost, waiter, newcomer = guests(a, 3)
         queued = await GameClient.connect(queue_url(a, ghost))
@@ -137,7 +149,7 @@ async def test_a_player_queued_on_a_killed_process_is_never_matched(redis: Priva
 
 
 async def test_a_killed_process_s_room_member_loses_the_seat_and_its_draft_ends(
-    redis: PrivateRedis,
+    redis: dict[str, str],
 ) -> None:
     with two_processes(redis) as (a, b):
         owner, member, drafter = guests(a, 3)

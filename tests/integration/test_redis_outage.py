@@ -58,7 +58,7 @@ async def test_a_redis_outage_closes_sockets_1013_and_play_goes_on_once_it_is_ba
     redis: PrivateRedis, outage: float
 ) -> None:
     """Brief, or long enough for every heartbeat to lapse meanwhile."""
-    env = lease_env(redis)
+    env = lease_env(redis.env)
     with (
         tempfile.TemporaryDirectory() as data,
         running_server(data, env) as a,

@@ -27,7 +27,7 @@ from tests.integration.kit import (
     place,
     race_for_seat,
 )
-from tests.support import redis_url_or_skip
+from tests.support import cluster_env, redis_url_or_skip
 
 Pair = tuple[ServerProcess, ServerProcess]
 
@@ -51,9 +51,11 @@ def private_redis_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def pair() -> Iterator[Pair]:
-    """Processes A and B on the same Redis and the same data folder (database, signing key)."""
-    env = {"REDIS_URL": private_redis_url()}
+def pair(request: pytest.FixtureRequest) -> Iterator[Pair]:
+    """Processes A and B on the same Redis (or, param "cluster", the test Redis Cluster) and
+    the same data folder (database, signing key)."""
+    cluster = getattr(request, "param", "standalone") == "cluster"
+    env = cluster_env() if cluster else {"REDIS_URL": private_redis_url()}
     with (
         tempfile.TemporaryDirectory() as data,
         running_server(data, env) as first,
@@ -76,6 +78,7 @@ async def split(pair: Pair, match_id: str, players: list[Guest]) -> list[GameCli
     return [zero, one]
 
 
+@pytest.mark.parametrize("pair", ["standalone", "cluster"], indirect=True)
 async def test_play_to_a_win_across_processes(pair: Pair) -> None:
     match_id, players = new_match(pair)
     clients = await split(pair, match_id, players)
