@@ -18,6 +18,7 @@ from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.autoplay import Autoplay
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.fanout import Fanout
+from gamerooms.rooms.keys import is_room_topic
 from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.liveness import Liveness
 from gamerooms.rooms.lobby import LobbyService
@@ -127,6 +128,7 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
     attempts = PasswordAttempts(
         store, config.PASSWORD_ATTEMPTS_PER_PLAYER, config.PASSWORD_ATTEMPTS_PER_ROOM
     )
+    fanout = Fanout(store, relayed=is_room_topic)
     rooms = RoomService(
         store,
         games,
@@ -137,12 +139,12 @@ def build_runtime(config: Config, clock: Clock | None = None) -> Runtime:
         config.ROOM_SEAT_GRACE_SECONDS,
         attempts,
         config.MAX_ROOMS_PER_PLAYER,
+        chat=fanout,
     )
     queue = QueueService(store, games, matches, timers, leases, config.QUEUE_BOT_FILL_SECONDS)
     pauses = Pauses(matches, timers, config.DECIDE_SECONDS)
     presence = SeatPresence(matches, leases, timers, pauses, config.MATCH_GRACE_SECONDS)
     autoplay = Autoplay(matches, timers, pauses, config.BOT_DELAY_SECONDS)
-    fanout = Fanout(store)
     liveness = Liveness(store, leases, config.HEARTBEAT_SECONDS)
     liveness.on_lost(lambda: fanout.reset(CloseCode.TRY_AGAIN_LATER))
     return Runtime(

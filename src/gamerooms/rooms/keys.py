@@ -35,6 +35,11 @@ def room_topic(code: str) -> str:
     return f"room:{code}"
 
 
+def is_room_topic(topic: str) -> bool:
+    """Whether a topic is a room's."""
+    return topic.startswith("room:")
+
+
 def room_presence_key(code: str) -> str:
     """The store presence key of a room's connected players."""
     return f"room:{code}"

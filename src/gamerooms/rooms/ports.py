@@ -159,6 +159,14 @@ class Store(Protocol):
         """Release connections and background tasks."""
 
 
+class Publisher(Protocol):
+    """Where announcements that change nothing stored go: a Store, or the fan-out that keeps a
+    topic's payloads in the process while it has the topic's only sockets."""
+
+    async def publish(self, topic: str, payload: bytes) -> None:
+        """Deliver `payload` to every subscriber of `topic` in every process."""
+
+
 class Outbox(Protocol):
     """One client socket as the domain sees it."""
 

@@ -20,7 +20,7 @@ from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.lobby import lobby_change
 from gamerooms.rooms.matches import MatchService, new_match_id
-from gamerooms.rooms.ports import Clock, Publication, Store
+from gamerooms.rooms.ports import Clock, Publication, Publisher, Store
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.room import Room, Seat, decode_room, encode_room
 from gamerooms.rooms.room_settings import check_max_players, check_settings
@@ -87,7 +87,8 @@ Mutation = Callable[[Room], Change]
 
 
 class RoomService:
-    """Every room operation loads the room, checks, and commits at the version it read."""
+    """Every room operation loads the room, checks, and commits at the version it read; chat
+    lines, which change nothing stored, go to `chat` (the fan-out, in a server)."""
 
     def __init__(
         self,
@@ -100,8 +101,10 @@ class RoomService:
         seat_grace_seconds: float,
         attempts: PasswordAttempts,
         max_rooms_per_player: int,
+        chat: Publisher,
     ) -> None:
         self._store = store
+        self._chat = chat
         self._games = games
         self._matches = matches
         self._timers = timers
@@ -280,7 +283,7 @@ class RoomService:
         announcement = Announcement(
             frames={EVERYONE: line}, reply_to=reply.token, request_id=reply.request_id
         )
-        await self._store.publish(
+        await self._chat.publish(
             room_topic(normalize_code(code)), encode_announcement(announcement)
         )
 

@@ -615,11 +615,16 @@ class RedisStore:
 
     @_reaching
     async def subscribers(self, topic: str) -> int:
-        """How many subscriptions to `topic` there are (PUBSUB NUMSUB); 0 on a cluster, whose
-        nodes each count only their own clients."""
-        if self.cluster:
-            return 0
-        [(_, count)] = await self._redis.pubsub_numsub(self._keys.channel(topic))
+        """How many subscriptions to `topic` there are (PUBSUB NUMSUB; on a cluster, where each
+        node counts its own clients, asked of the coordination slot's master, which every
+        process's pub/sub connection is on)."""
+        channel = self._keys.channel(topic)
+        if isinstance(self._redis, RedisCluster):
+            node = self._redis.get_node_from_key(self._keys.coordination)
+            reply = await self._redis.pubsub_numsub(channel, target_nodes=node)
+        else:
+            reply = await self._redis.pubsub_numsub(channel)
+        [(_, count)] = reply
         return int(count)
 
     def on_connection_lost(self, listener: Callable[[], None]) -> None:

@@ -193,6 +193,7 @@ def rooms_of(proc: Process) -> RoomService:
         SEAT_GRACE,
         attempts,
         3,
+        chat=proc.store,
     )
 
 

@@ -49,6 +49,7 @@ async def restarted(path: Path, before: Process) -> Process:
         10,
         attempts,
         3,
+        chat=after.store,
     )
     lobby = LobbyService(after.store, after.timers, after.leases, after.clock, 120, 3)
     await Recovery(after.store, after.matches, after.pauses, after.presence, rooms, lobby).run()
