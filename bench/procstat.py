@@ -40,11 +40,15 @@ class Sample:
     at: float
     cpu: float
     rss: int
+    balancer_cpu: float = 0.0
 
 
-def sample(pids: Sequence[int]) -> Sample:
-    """The summed CPU time and RSS of these processes now."""
-    return Sample(time.monotonic(), sum(map(cpu_seconds, pids)), sum(map(rss_bytes, pids)))
+def sample(pids: Sequence[int], balancer_pids: Sequence[int] = ()) -> Sample:
+    """The summed CPU time and RSS of these processes now, and the CPU time of those of them
+    that are a balancer."""
+    cpu = {pid: cpu_seconds(pid) for pid in pids}
+    balancer = sum(cpu[pid] for pid in balancer_pids)
+    return Sample(time.monotonic(), sum(cpu.values()), sum(map(rss_bytes, pids)), balancer)
 
 
 def cpu_percent(before: Sample, after: Sample) -> float:

@@ -33,7 +33,9 @@ COLUMNS = (
 def _extra(row: dict[str, Any]) -> str:
     """The workload's own figure, for the table."""
     if row.get("cpu_us_per_msg") is not None:
-        return f"{row['cpu_us_per_msg']:.1f} µs/msg"
+        balancer = row.get("balancer_us_per_msg")
+        of_which = f" (balancer {balancer:.1f})" if balancer else ""
+        return f"{row['cpu_us_per_msg']:.1f} µs/msg{of_which}"
     if row.get("rss_per_conn_kb") is not None:
         return f"{row['rss_per_conn_kb']:.1f} KB/conn"
     if row.get("games_per_s") is not None:
@@ -87,6 +89,7 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             if fixed is not None:
                 figures["relay_fixed_delivered_per_s"] = fixed["delivered_per_s"]
                 figures["relay_cpu_us_per_msg"] = fixed.get("cpu_us_per_msg")
+                figures["relay_balancer_us_per_msg"] = fixed.get("balancer_us_per_msg")
         turns = [row for row in mine if row["workload"] == "turns" and "moves_per_s" in row]
         if turns:
             best = max(turns, key=lambda row: row["moves_per_s"])

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gamerooms.testing import Balancer, ServerProcess, free_port, stop_process
@@ -47,6 +47,8 @@ class Running:
     kind: str
     http: list[str]
     pids: list[int]
+    balancer_pids: list[int] = field(default_factory=list)
+    """Those of `pids` that only carry bytes between clients and the server processes."""
 
     @property
     def ws(self) -> list[str]:
@@ -108,8 +110,8 @@ def _gamerooms_redis2() -> Iterator[Running]:
         balancer = Balancer.in_front_of(servers, REPO / "deploy" / "haproxy.cfg")
         balancer.start(timeout=60)
         stack.callback(balancer.stop)
-        pids = [server.pid for server in (*servers, balancer)]
-        yield Running("gamerooms-redis2", "gamerooms", [balancer.base_url], [*pids, redis_pid])
+        pids = [*(server.pid for server in servers), balancer.pid, redis_pid]
+        yield Running("gamerooms-redis2", "gamerooms", [balancer.base_url], pids, [balancer.pid])
 
 
 @contextmanager

@@ -50,6 +50,11 @@ class Window:
         return self.after.cpu - self.before.cpu
 
     @property
+    def balancer_cpu_seconds(self) -> float:
+        """The part of `server_cpu_seconds` that the balancer spent."""
+        return self.after.balancer_cpu - self.before.balancer_cpu
+
+    @property
     def gen_cpu_pct(self) -> float:
         """The generator's CPU use (all workers), in percent of one core."""
         return sum(float(result["cpu_pct"]) for result in self.results)
@@ -72,14 +77,15 @@ def measure(ctx: Context, method: str, seconds: float | None, **kwargs: Any) -> 
     else:
         ctx.pool.submit(method, start_at=start_at, seconds=seconds, **kwargs)
     time.sleep(max(0.0, start_at - time.monotonic()))
-    before = sample(ctx.running.pids)
+    running = ctx.running
+    before = sample(running.pids, running.balancer_pids)
     if seconds is not None:
         time.sleep(max(0.0, start_at + seconds - time.monotonic()))
-        after = sample(ctx.running.pids)
+        after = sample(running.pids, running.balancer_pids)
         results = ctx.pool.collect()
     else:
         results = ctx.pool.collect()
-        after = sample(ctx.running.pids)
+        after = sample(running.pids, running.balancer_pids)
     return Window(results, before, after)
 
 
