@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -40,15 +40,16 @@ class Sample:
     at: float
     cpu: float
     rss: int
-    balancer_cpu: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+    """The CPU seconds of each named part of the group."""
 
 
-def sample(pids: Sequence[int], balancer_pids: Sequence[int] = ()) -> Sample:
-    """The summed CPU time and RSS of these processes now, and the CPU time of those of them
-    that are a balancer."""
+def sample(pids: Sequence[int], parts: Mapping[str, Sequence[int]] | None = None) -> Sample:
+    """The summed CPU time and RSS of these processes now, and the CPU time of each named part
+    of them."""
     cpu = {pid: cpu_seconds(pid) for pid in pids}
-    balancer = sum(cpu[pid] for pid in balancer_pids)
-    return Sample(time.monotonic(), sum(cpu.values()), sum(map(rss_bytes, pids)), balancer)
+    shares = {name: sum(cpu[pid] for pid in part) for name, part in (parts or {}).items()}
+    return Sample(time.monotonic(), sum(cpu.values()), sum(map(rss_bytes, pids)), shares)
 
 
 def cpu_percent(before: Sample, after: Sample) -> float:

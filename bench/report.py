@@ -29,12 +29,19 @@ COLUMNS = (
 )
 """(row key, heading, format) of each table column."""
 
+PARTS = ("balancer", "redis")
+"""The parts of a server whose CPU per unit of work rows also give apart."""
+
 
 def _extra(row: dict[str, Any]) -> str:
     """The workload's own figure, for the table."""
     if row.get("cpu_us_per_msg") is not None:
-        balancer = row.get("balancer_us_per_msg")
-        of_which = f" (balancer {balancer:.1f})" if balancer else ""
+        parts = [
+            f"{name} {row[f'{name}_us_per_msg']:.1f}"
+            for name in PARTS
+            if f"{name}_us_per_msg" in row
+        ]
+        of_which = f" ({', '.join(parts)})" if parts else ""
         return f"{row['cpu_us_per_msg']:.1f} µs/msg{of_which}"
     if row.get("rss_per_conn_kb") is not None:
         return f"{row['rss_per_conn_kb']:.1f} KB/conn"
@@ -89,13 +96,18 @@ def summary(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             if fixed is not None:
                 figures["relay_fixed_delivered_per_s"] = fixed["delivered_per_s"]
                 figures["relay_cpu_us_per_msg"] = fixed.get("cpu_us_per_msg")
-                figures["relay_balancer_us_per_msg"] = fixed.get("balancer_us_per_msg")
+                for name in PARTS:
+                    if f"{name}_us_per_msg" in fixed:
+                        figures[f"relay_{name}_us_per_msg"] = fixed[f"{name}_us_per_msg"]
         turns = [row for row in mine if row["workload"] == "turns" and "moves_per_s" in row]
         if turns:
             best = max(turns, key=lambda row: row["moves_per_s"])
             figures["turns_best_moves_per_s"] = best["moves_per_s"]
             figures["turns_p99_ms_at_best"] = best["p99_ms"]
             figures["turns_games_per_s_at_best"] = best["games_per_s"]
+            for name in ("cpu", *PARTS):
+                if f"{name}_us_per_move" in best:
+                    figures[f"turns_{name}_us_per_move_at_best"] = best[f"{name}_us_per_move"]
         for row in mine:
             if row["workload"] == "idle":
                 figures["idle_kb_per_connection"] = row.get("rss_per_conn_kb")

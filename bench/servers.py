@@ -47,8 +47,8 @@ class Running:
     kind: str
     http: list[str]
     pids: list[int]
-    balancer_pids: list[int] = field(default_factory=list)
-    """Those of `pids` that only carry bytes between clients and the server processes."""
+    parts: dict[str, list[int]] = field(default_factory=dict)
+    """Those of `pids` whose cost is also reported apart, by name ("balancer", "redis")."""
 
     @property
     def ws(self) -> list[str]:
@@ -111,7 +111,8 @@ def _gamerooms_redis2() -> Iterator[Running]:
         balancer.start(timeout=60)
         stack.callback(balancer.stop)
         pids = [*(server.pid for server in servers), balancer.pid, redis_pid]
-        yield Running("gamerooms-redis2", "gamerooms", [balancer.base_url], pids, [balancer.pid])
+        parts = {"balancer": [balancer.pid], "redis": [redis_pid]}
+        yield Running("gamerooms-redis2", "gamerooms", [balancer.base_url], pids, parts)
 
 
 @contextmanager

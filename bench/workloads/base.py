@@ -49,10 +49,16 @@ class Window:
         """The server's CPU seconds spent in the window."""
         return self.after.cpu - self.before.cpu
 
-    @property
-    def balancer_cpu_seconds(self) -> float:
-        """The part of `server_cpu_seconds` that the balancer spent."""
-        return self.after.balancer_cpu - self.before.balancer_cpu
+    def per_unit_us(self, units: int, what: str) -> dict[str, float | None]:
+        """The server's CPU µs per unit of work (`cpu_us_per_{what}`), and each named part's
+        (`{part}_us_per_{what}`)."""
+        seconds = {"cpu": self.server_cpu_seconds}
+        for name, after in self.after.parts.items():
+            seconds[name] = after - self.before.parts[name]
+        return {
+            f"{name}_us_per_{what}": round(spent / units * 1e6, 2) if units else None
+            for name, spent in seconds.items()
+        }
 
     @property
     def gen_cpu_pct(self) -> float:
@@ -78,14 +84,14 @@ def measure(ctx: Context, method: str, seconds: float | None, **kwargs: Any) -> 
         ctx.pool.submit(method, start_at=start_at, seconds=seconds, **kwargs)
     time.sleep(max(0.0, start_at - time.monotonic()))
     running = ctx.running
-    before = sample(running.pids, running.balancer_pids)
+    before = sample(running.pids, running.parts)
     if seconds is not None:
         time.sleep(max(0.0, start_at + seconds - time.monotonic()))
-        after = sample(running.pids, running.balancer_pids)
+        after = sample(running.pids, running.parts)
         results = ctx.pool.collect()
     else:
         results = ctx.pool.collect()
-        after = sample(running.pids, running.balancer_pids)
+        after = sample(running.pids, running.parts)
     return Window(results, before, after)
 
 

@@ -47,8 +47,7 @@ def _step(ctx: Context, rate: float, seconds: float, label: str = "") -> dict[st
         notes.append("offered rate not sent (server backpressure or generator CPU)")
     p99 = latency["p99_ms"]
     passed = not notes and lost == 0 and errors == 0 and p99 == p99 and p99 <= plan.p99_limit_ms
-    cpu_us = window.server_cpu_seconds / in_window * 1e6 if in_window else None
-    balancer_us = window.balancer_cpu_seconds / in_window * 1e6 if in_window else None
+
     return row(
         ctx,
         "relay",
@@ -62,8 +61,7 @@ def _step(ctx: Context, rate: float, seconds: float, label: str = "") -> dict[st
         lost=lost,
         errors=errors,
         **window_fields(window),
-        cpu_us_per_msg=round(cpu_us, 2) if cpu_us is not None else None,
-        balancer_us_per_msg=round(balancer_us, 2) if balancer_us is not None else None,
+        **window.per_unit_us(in_window, "msg"),
         passed=passed,
         note="; ".join(notes),
     )

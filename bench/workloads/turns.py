@@ -56,6 +56,7 @@ def _row(ctx: Context, pairs: int, window: Window) -> dict[str, Any]:
         untimed_moves=untimed,
         games=games,
         games_per_s=round(games / seconds, 1),
+        **window.per_unit_us(len(latencies) + untimed, "move"),
         passed=errors == 0,
     )
 
