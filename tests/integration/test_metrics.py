@@ -1,5 +1,5 @@
-"""`/metrics` on a real server: sockets by kind, matches, moves and refusals move with play; the
-operator can turn it off or ask for a token."""
+"""`/metrics` on a real server: sockets by kind, matches, moves and refusals move with play, HTTP
+responses are counted by status; the operator can turn it off or ask for a token."""
 
 from __future__ import annotations
 
@@ -78,5 +78,8 @@ async def test_metrics_ask_for_the_token_when_one_is_set() -> None:
             assert refused.headers["www-authenticate"].startswith("Bearer")
             wrong = await http.get("/metrics", headers={"Authorization": "Bearer nope"})
             assert wrong.status_code == 401
+            assert (await http.get("/api/rooms/NOPE/")).status_code == 404
         samples = await scrape(server, headers={"Authorization": "Bearer s3cret"})
         assert value(samples, "gamerooms_sockets", kind="lobby") == 0
+        assert value(samples, "gamerooms_http_responses_total", status="401") == 2
+        assert value(samples, "gamerooms_http_responses_total", status="404") == 1

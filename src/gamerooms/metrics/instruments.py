@@ -22,6 +22,11 @@ REFUSALS = Counter(
     "Error frames sent to game sockets, by error code.",
     ["code"],
 )
+HTTP_RESPONSES = Counter(
+    "gamerooms_http_responses",
+    "HTTP responses (REST, pages, health, metrics), by status code.",
+    ["status"],
+)
 STORE_SECONDS = Histogram(
     "gamerooms_store_seconds",
     "Seconds a store call took, for a sample of the calls, by store operation.",
@@ -32,6 +37,7 @@ STORE_SECONDS = Histogram(
 _refusals_by_code = {code.value: REFUSALS.labels(code.value) for code in ErrorCode}
 """Every code's child made up front: each code is exposed from the start, at 0."""
 _actions_by_game: dict[str, Counter] = {}
+_responses_by_status: dict[int, Counter] = {}
 
 
 def count_action(game: str) -> None:
@@ -45,3 +51,11 @@ def count_action(game: str) -> None:
 def count_refusal(code: str) -> None:
     """Count one error frame with this ErrorCode value."""
     _refusals_by_code[code].inc()
+
+
+def count_response(status: int) -> None:
+    """Count one HTTP response with this status code."""
+    child = _responses_by_status.get(status)
+    if child is None:
+        child = _responses_by_status[status] = HTTP_RESPONSES.labels(str(status))
+    child.inc()
