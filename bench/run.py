@@ -37,6 +37,7 @@ SUPPORTED = {
     "gamerooms": set(WORKLOADS),
     "gamerooms-redis2": set(WORKLOADS),
     "asgi": {"relay", "idle"},
+    "picows": {"relay", "idle"},
     "colyseus": set(WORKLOADS),
 }
 """The workloads each server can play (the ASGI relay only relays)."""

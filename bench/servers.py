@@ -23,7 +23,7 @@ REPO = BENCH.parent
 COLYSEUS = BENCH / "peers" / "colyseus"
 NODE = COLYSEUS / "node_modules" / ".bin" / "node"
 
-SERVERS = ("gamerooms", "gamerooms-redis2", "asgi", "colyseus")
+SERVERS = ("gamerooms", "gamerooms-redis2", "asgi", "picows", "colyseus")
 """Every server the harness can run, by name."""
 
 RAISED_LIMITS = {
@@ -74,6 +74,7 @@ def start(name: str) -> Iterator[Running]:
         "gamerooms": _gamerooms,
         "gamerooms-redis2": _gamerooms_redis2,
         "asgi": _asgi,
+        "picows": _picows,
         "colyseus": _colyseus,
     }
     if name not in starters:
@@ -146,6 +147,16 @@ def _asgi() -> Iterator[Running]:
 
 
 @contextmanager
+def _picows() -> Iterator[Running]:
+    port = free_port()
+    command = [sys.executable, str(BENCH / "peers" / "picows_relay.py"), "--port", str(port)]
+    with _process(command) as process:
+        url = f"http://127.0.0.1:{port}"
+        _wait(lambda: _accepts(port), "picows relay", process)
+        yield Running("picows", "asgi", [url], [process.pid])
+
+
+@contextmanager
 def _colyseus() -> Iterator[Running]:
     ensure_colyseus()
     port = free_port()
@@ -180,6 +191,11 @@ def _process(command: list[str], cwd: Path | None = None) -> Iterator[subprocess
         yield process
     finally:
         stop_process(process)
+
+
+def _accepts(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
 
 
 def _http_ok(url: str) -> bool:
