@@ -59,14 +59,14 @@ async def test_chat_stays_in_the_process_until_another_one_joins_the_room(
     a, b = Fanout(store_a, is_room_topic), Fanout(store_b, is_room_topic)
     here, there = Inbox("p1"), Inbox("p2")
     await a.attach(ROOM, here)
-    await a.publish(ROOM, line("local"))
+    await a.announce(ROOM, line("local"))
     await a.drained()
     assert here.frames == ["local"]
     assert store_a.published == 0
 
     await b.attach(ROOM, there)
-    await a.publish(ROOM, line("from a"))
-    await b.publish(ROOM, line("from b"))
+    await a.announce(ROOM, line("from a"))
+    await b.announce(ROOM, line("from b"))
     assert await here.wait_for(3) == ["local", "from a", "from b"]
     assert await there.wait_for(2) == ["from a", "from b"]
     assert (store_a.published, store_b.published) == (1, 1)
@@ -79,7 +79,7 @@ async def test_two_processes_joining_a_room_at_once_both_cross_redis(
     a, b = Fanout(store_a, is_room_topic), Fanout(store_b, is_room_topic)
     here, there = Inbox("p1"), Inbox("p2")
     await asyncio.gather(a.attach(ROOM, here), b.attach(ROOM, there))
-    await a.publish(ROOM, line("from a"))
-    await b.publish(ROOM, line("from b"))
+    await a.announce(ROOM, line("from a"))
+    await b.announce(ROOM, line("from b"))
     assert sorted(await here.wait_for(2)) == ["from a", "from b"]
     assert sorted(await there.wait_for(2)) == ["from a", "from b"]

@@ -1,16 +1,17 @@
 """Local fan-out: hands each announcement on a topic to this process's sockets, in order.
 
-On a *relayed* topic (a room's: its chat lines change nothing stored), `publish` skips the
-store's pub/sub while no other process has sockets on the topic, and hands the payload straight
-to this process's sockets. To know, the first socket of a relayed topic in a process meets the
-others: once subscribed, the fan-out publishes a hello on the topic and asks the store how many
-subscriptions it has; every fan-out already on the topic counts the newcomer as a peer from the
-hello on (so its own `publish` goes through the store again) and answers, and `attach` returns
-once every other subscription counted has answered (or after PEER_WAIT_SECONDS, when the topic
-stays shared). Of two processes subscribing at once, the later one's count includes the
-earlier one, so each ends up counting the other. A topic stays shared until this process's last
-socket on it leaves. Hellos and answers start with the byte 0xc1, which no announcement (a
-msgpack array) starts with.
+On a *relayed* topic (a room's: its chat lines change nothing stored), `announce` skips the
+store's pub/sub while no other process has sockets on the topic, and hands the announcement
+straight to this process's sockets, in the caller's task (no encoding, no task of its own). To
+know, the first socket of a relayed topic in a process meets the others: once subscribed, the
+fan-out publishes a hello on the topic and asks the store how many subscriptions it has; every
+fan-out already on the topic counts the newcomer as a peer from the hello on (so its own
+`announce` goes through the store again) and answers, and `attach` returns once every other
+subscription counted has answered (or after PEER_WAIT_SECONDS, when the topic stays shared). Of
+two processes subscribing at once, the later one's count includes the earlier one, so each ends
+up counting the other. A topic stays shared until this process's last socket on it leaves.
+Hellos and answers start with the byte 0xc1, which no announcement (a msgpack array) starts
+with.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from gamerooms.rooms.announcement import Announcement, decode_announcement
+from gamerooms.rooms.announcement import Announcement, decode_announcement, encode_announcement
 from gamerooms.rooms.background import spawn
 from gamerooms.rooms.ports import Store, StoreUnavailable, Subscription
 
@@ -59,7 +60,7 @@ class _Topic:
 
     name: str
     recipients: list[Recipient] = field(default_factory=list)
-    queue: deque[bytes] = field(default_factory=deque)
+    queue: deque[bytes | Announcement] = field(default_factory=deque)
     subscription: Subscription | None = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     draining: bool = False
@@ -96,14 +97,18 @@ class Fanout:
             local.recipients.remove(recipient)
             raise StoreUnavailable(f"subscribing to {topic} failed")
 
-    async def publish(self, topic: str, payload: bytes) -> None:
-        """Deliver `payload` to the topic's sockets in every process: straight to this process's
-        sockets while they are the topic's only ones, else through the store."""
+    async def announce(self, topic: str, announcement: Announcement) -> None:
+        """Hand an announcement that changes nothing stored to the topic's sockets in every
+        process: straight to this process's sockets (in this task) while they are the topic's
+        only ones, else through the store."""
         local = self._topics.get(topic)
-        if local is not None and local.alone:
-            self._receive(local, payload)
+        if local is None or not local.alone:
+            await self._store.publish(topic, encode_announcement(announcement))
             return
-        await self._store.publish(topic, payload)
+        local.queue.append(announcement)
+        if not local.draining:
+            local.draining = True
+            await self._drain(local)
 
     async def _subscribe(self, topic: str, local: _Topic) -> None:
         """Subscribe a topic's first socket (and meet its peers if it is relayed); forget the
@@ -212,7 +217,8 @@ class Fanout:
     async def _drain(self, local: _Topic) -> None:
         try:
             while local.queue:
-                announcement = decode_announcement(local.queue.popleft())
+                item = local.queue.popleft()
+                announcement = item if isinstance(item, Announcement) else decode_announcement(item)
                 for recipient in list(local.recipients):
                     try:
                         await recipient.receive(announcement)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gamerooms.rooms.announcement import Announcement
+
 Listener = Callable[[bytes], None]
 """Called with each payload published on a topic, in publish order, on the event loop."""
 
@@ -159,12 +161,12 @@ class Store(Protocol):
         """Release connections and background tasks."""
 
 
-class Publisher(Protocol):
-    """Where announcements that change nothing stored go: a Store, or the fan-out that keeps a
-    topic's payloads in the process while it has the topic's only sockets."""
+class Announcer(Protocol):
+    """Where announcements that change nothing stored go (the fan-out, which keeps a topic's
+    announcements in the process while it has the topic's only sockets)."""
 
-    async def publish(self, topic: str, payload: bytes) -> None:
-        """Deliver `payload` to every subscriber of `topic` in every process."""
+    async def announce(self, topic: str, announcement: Announcement) -> None:
+        """Hand `announcement` to the sockets of `topic` in every process."""
 
 
 class Outbox(Protocol):

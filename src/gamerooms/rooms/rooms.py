@@ -20,7 +20,7 @@ from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.live import LiveMatch
 from gamerooms.rooms.lobby import lobby_change
 from gamerooms.rooms.matches import MatchService, new_match_id
-from gamerooms.rooms.ports import Clock, Publication, Publisher, Store
+from gamerooms.rooms.ports import Announcer, Clock, Publication, Store
 from gamerooms.rooms.rendering import Reply
 from gamerooms.rooms.room import Room, Seat, decode_room, encode_room
 from gamerooms.rooms.room_settings import check_max_players, check_settings
@@ -101,7 +101,7 @@ class RoomService:
         seat_grace_seconds: float,
         attempts: PasswordAttempts,
         max_rooms_per_player: int,
-        chat: Publisher,
+        chat: Announcer,
     ) -> None:
         self._store = store
         self._chat = chat
@@ -283,9 +283,7 @@ class RoomService:
         announcement = Announcement(
             frames={EVERYONE: line}, reply_to=reply.token, request_id=reply.request_id
         )
-        await self._chat.publish(
-            room_topic(normalize_code(code)), encode_announcement(announcement)
-        )
+        await self._chat.announce(room_topic(normalize_code(code)), announcement)
 
     async def kick(self, code: str, owner_id: str, player_id: str, reply: Reply) -> None:
         """Remove a player (owner only); their sockets close with 4010."""

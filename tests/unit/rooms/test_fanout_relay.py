@@ -57,9 +57,14 @@ class Inbox:
         """Nothing to close."""
 
 
-def line(text: str) -> bytes:
-    """A chat announcement's payload."""
-    return encode_announcement(Announcement(frames={EVERYONE: text}))
+def line(text: str) -> Announcement:
+    """A chat announcement."""
+    return Announcement(frames={EVERYONE: text})
+
+
+def payload(text: str) -> bytes:
+    """A chat announcement as the store carries it."""
+    return encode_announcement(line(text))
 
 
 def relayed(topic: str) -> bool:
@@ -73,7 +78,7 @@ async def test_a_lone_process_hands_payloads_to_its_sockets_without_the_store() 
     inbox = Inbox()
     await fanout.attach(ROOM, inbox)
     store.published.clear()  # the hello
-    await fanout.publish(ROOM, line("hi"))
+    await fanout.announce(ROOM, line("hi"))
     await fanout.drained()
     assert inbox.frames == ["hi"]
     assert store.published == []
@@ -84,16 +89,16 @@ async def test_a_second_process_on_the_topic_gets_every_payload_from_its_attach_
     first, second = Fanout(store, relayed), Fanout(store, relayed)
     here, there = Inbox("p1"), Inbox("p2")
     await first.attach(ROOM, here)
-    await first.publish(ROOM, line("before"))
+    await first.announce(ROOM, line("before"))
     await second.attach(ROOM, there)
     store.published.clear()
-    await first.publish(ROOM, line("after"))
-    await second.publish(ROOM, line("back"))
+    await first.announce(ROOM, line("after"))
+    await second.announce(ROOM, line("back"))
     await first.drained()
     await second.drained()
     assert here.frames == ["before", "after", "back"]
     assert there.frames == ["after", "back"]
-    assert store.published == [line("after"), line("back")]
+    assert store.published == [payload("after"), payload("back")]
 
 
 async def test_a_topic_that_is_not_relayed_always_goes_through_the_store() -> None:
@@ -101,10 +106,10 @@ async def test_a_topic_that_is_not_relayed_always_goes_through_the_store() -> No
     fanout = Fanout(store, relayed)
     inbox = Inbox()
     await fanout.attach("match:m1", inbox)
-    await fanout.publish("match:m1", line("update"))
+    await fanout.announce("match:m1", line("update"))
     await fanout.drained()
     assert inbox.frames == ["update"]
-    assert store.published == [line("update")]
+    assert store.published == [payload("update")]
 
 
 async def test_a_store_that_cannot_count_subscriptions_leaves_the_topic_shared() -> None:
@@ -117,10 +122,10 @@ async def test_a_store_that_cannot_count_subscriptions_leaves_the_topic_shared()
     inbox = Inbox()
     await fanout.attach(ROOM, inbox)
     store.published.clear()
-    await fanout.publish(ROOM, line("hi"))
+    await fanout.announce(ROOM, line("hi"))
     await fanout.drained()
     assert inbox.frames == ["hi"]
-    assert store.published == [line("hi")]
+    assert store.published == [payload("hi")]
 
 
 async def test_a_subscriber_that_never_answers_leaves_the_topic_shared(
@@ -133,8 +138,8 @@ async def test_a_subscriber_that_never_answers_leaves_the_topic_shared(
     fanout = Fanout(store, relayed)
     inbox = Inbox()
     await asyncio.wait_for(fanout.attach(ROOM, inbox), timeout=5)
-    await fanout.publish(ROOM, line("hi"))
-    assert heard[-1] == line("hi")
+    await fanout.announce(ROOM, line("hi"))
+    assert heard[-1] == payload("hi")
 
 
 async def test_a_topic_met_again_after_its_last_socket_left_is_alone_again() -> None:
@@ -147,7 +152,7 @@ async def test_a_topic_met_again_after_its_last_socket_left_is_alone_again() -> 
     await first.detach(ROOM, here)
     await first.attach(ROOM, here)
     store.published.clear()
-    await first.publish(ROOM, line("alone"))
+    await first.announce(ROOM, line("alone"))
     await first.drained()
     assert here.frames[-1] == "alone"
     assert store.published == []

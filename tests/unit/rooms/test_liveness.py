@@ -12,6 +12,7 @@ import pytest
 
 from gamerooms.rooms.attempts import PasswordAttempts
 from gamerooms.rooms.errors import NotFound
+from gamerooms.rooms.fanout import Fanout
 from gamerooms.rooms.keys import DRAFTS, match_presence_key, queue_key, queue_topic
 from gamerooms.rooms.leases import Leases
 from gamerooms.rooms.liveness import Liveness
@@ -193,7 +194,7 @@ def rooms_of(proc: Process) -> RoomService:
         SEAT_GRACE,
         attempts,
         3,
-        chat=proc.store,
+        chat=Fanout(proc.store),
     )
 
 

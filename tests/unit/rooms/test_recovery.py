@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gamerooms.engine import replay
 from gamerooms.rooms.attempts import PasswordAttempts
+from gamerooms.rooms.fanout import Fanout
 from gamerooms.rooms.live import ACTIVE, PAUSED
 from gamerooms.rooms.lobby import LobbyService
 from gamerooms.rooms.ports import ActionEntry
@@ -49,7 +50,7 @@ async def restarted(path: Path, before: Process) -> Process:
         10,
         attempts,
         3,
-        chat=after.store,
+        chat=Fanout(after.store),
     )
     lobby = LobbyService(after.store, after.timers, after.leases, after.clock, 120, 3)
     await Recovery(after.store, after.matches, after.pauses, after.presence, rooms, lobby).run()
