@@ -138,22 +138,25 @@ def _redis_pong(port: int) -> bool:
 
 @contextmanager
 def _asgi() -> Iterator[Running]:
-    port = free_port()
-    command = [sys.executable, str(BENCH / "peers" / "asgi_relay.py"), "--port", str(port)]
-    with _process(command) as process:
-        url = f"http://127.0.0.1:{port}"
-        _wait(lambda: _http_ok(f"{url}/healthz"), "asgi relay", process)
-        yield Running("asgi", "asgi", [url], [process.pid])
+    with _python_relay("asgi", "asgi_relay.py", lambda url, port: _http_ok(f"{url}/healthz")) as up:
+        yield up
 
 
 @contextmanager
 def _picows() -> Iterator[Running]:
+    with _python_relay("picows", "picows_relay.py", lambda url, port: _accepts(port)) as up:
+        yield up
+
+
+@contextmanager
+def _python_relay(name: str, script: str, ready: Callable[[str, int], bool]) -> Iterator[Running]:
+    """One of the plain relays in bench/peers (they speak the "asgi" dialect), once `ready`."""
     port = free_port()
-    command = [sys.executable, str(BENCH / "peers" / "picows_relay.py"), "--port", str(port)]
+    command = [sys.executable, str(BENCH / "peers" / script), "--port", str(port)]
     with _process(command) as process:
         url = f"http://127.0.0.1:{port}"
-        _wait(lambda: _accepts(port), "picows relay", process)
-        yield Running("picows", "asgi", [url], [process.pid])
+        _wait(lambda: ready(url, port), f"{name} relay", process)
+        yield Running(name, "asgi", [url], [process.pid])
 
 
 @contextmanager

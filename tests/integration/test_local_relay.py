@@ -52,12 +52,16 @@ async def stores(
         await delete_keys(url, prefix, cluster=cluster)
 
 
+def on(store: RedisStore, player: str) -> tuple[Fanout, Inbox]:
+    """A process's fan-out on this store, and a socket of `player` for it."""
+    return Fanout(store, is_room_topic), Inbox(player)
+
+
 async def test_chat_stays_in_the_process_until_another_one_joins_the_room(
     stores: tuple[CountingRedisStore, CountingRedisStore],
 ) -> None:
     store_a, store_b = stores
-    a, b = Fanout(store_a, is_room_topic), Fanout(store_b, is_room_topic)
-    here, there = Inbox("p1"), Inbox("p2")
+    (a, here), (b, there) = on(store_a, "p1"), on(store_b, "p2")
     await a.attach(ROOM, here)
     await a.announce(ROOM, line("local"))
     await a.drained()
@@ -76,8 +80,7 @@ async def test_two_processes_joining_a_room_at_once_both_cross_redis(
     stores: tuple[CountingRedisStore, CountingRedisStore],
 ) -> None:
     store_a, store_b = stores
-    a, b = Fanout(store_a, is_room_topic), Fanout(store_b, is_room_topic)
-    here, there = Inbox("p1"), Inbox("p2")
+    (a, here), (b, there) = on(store_a, "p1"), on(store_b, "p2")
     await asyncio.gather(a.attach(ROOM, here), b.attach(ROOM, there))
     await a.announce(ROOM, line("from a"))
     await b.announce(ROOM, line("from b"))
