@@ -1,8 +1,9 @@
 """Two `gamerooms serve` processes on a private Redis behind HAProxy with deploy/haproxy.cfg
 (docs/deploying.md): every socket of a room or a match lands on one process, lobby and queue
 sockets on both; when the process serving a match is killed (`kill -9`), its players reconnect
-through the balancer to the other and play on from the same state and version; a process whose
-store stops answering gets no new requests or sockets until it answers again.
+through the balancer to the other and play on from the same state and version (on Redis and on a
+Redis Cluster); a process whose store stops answering gets no new requests or sockets until it
+answers again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+import pytest
 
 from gamerooms.testing import Balancer, GameClient, ServerProcess, running_server
 from tests.integration.conftest import guests
@@ -35,7 +38,7 @@ from tests.integration.rooms_kit import (
     queue_path,
 )
 from tests.integration.scraping import scrape, value
-from tests.support import haproxy_or_skip
+from tests.support import cluster_env, haproxy_or_skip
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "haproxy.cfg"
 
@@ -43,15 +46,21 @@ Pair = tuple[ServerProcess, ServerProcess]
 
 
 @contextmanager
-def balanced(stores: Sequence[PrivateRedis] = ()) -> Iterator[tuple[Balancer, Pair]]:
+def balanced(
+    stores: Sequence[PrivateRedis] = (), env: dict[str, str] | None = None
+) -> Iterator[tuple[Balancer, Pair]]:
     """HAProxy in front of processes A and B, which share a data folder and a private Redis,
-    or use one of the two `stores` each."""
+    or use one of the two `stores` each, or both the store that `env` names."""
     haproxy_or_skip()
     with ExitStack() as stack:
-        first_store, second_store = stores or [stack.enter_context(private_redis())] * 2
+        if env is None:
+            first_store, second_store = stores or [stack.enter_context(private_redis())] * 2
+            envs = [{"REDIS_URL": first_store.url}, {"REDIS_URL": second_store.url}]
+        else:
+            envs = [env, env]
         data = stack.enter_context(tempfile.TemporaryDirectory())
-        first = stack.enter_context(running_server(data, {"REDIS_URL": first_store.url}))
-        second = stack.enter_context(running_server(data, {"REDIS_URL": second_store.url}))
+        first = stack.enter_context(running_server(data, envs[0]))
+        second = stack.enter_context(running_server(data, envs[1]))
         balancer = Balancer.in_front_of([first, second], CONFIG)
         stack.callback(balancer.stop)
         balancer.start()
@@ -98,8 +107,9 @@ async def test_a_room_s_and_a_match_s_sockets_share_a_process_while_others_sprea
         await close_all([*lobbies, *queued])
 
 
-async def test_the_players_of_a_killed_process_play_on_through_the_balancer() -> None:
-    with balanced() as (balancer, pair):
+@pytest.mark.parametrize("store", ["redis", "redis-cluster"])
+async def test_the_players_of_a_killed_process_play_on_through_the_balancer(store: str) -> None:
+    with balanced(env=cluster_env() if store == "redis-cluster" else None) as (balancer, pair):
         players = guests(balancer, 2)
         match_id = balancer.create_match("tictactoe", players)
         clients = [(await join(balancer, match_id, player))[0] for player in players]
