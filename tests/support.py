@@ -85,41 +85,68 @@ def redis_cluster_url_or_skip() -> str:
 
 @functools.cache
 def _local_cluster(binary: str) -> str:
-    """Start 3 masters on free ports in a temporary directory, join them, and stop them when
-    the session ends; the first one's URL."""
+    """Start a memory-only 3-master cluster for the session (stopped when it ends); a node's
+    URL."""
     directory = tempfile.TemporaryDirectory(prefix="gamerooms-cluster-")
-    ports = _cluster_ports(3)
-    nodes = [
-        subprocess.Popen(
-            redis_server_command(
-                *[binary, port, "--cluster-enabled", "yes", "--appendonly", "no"],
-                *["--cluster-config-file", f"{directory.name}/nodes-{port}.conf"],
-                *["--daemonize", "no", "--dir", directory.name],
-            ),
-            stdout=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    atexit.register(_stop_cluster, nodes, directory)
-    for port in ports:
-        wait_for_redis(port)
-    addresses = [f"127.0.0.1:{port}" for port in ports]
-    subprocess.run(
-        [
-            "redis-cli",
-            "--cluster",
-            "create",
-            *addresses,
-            "--cluster-replicas",
-            "0",
-            "--cluster-yes",
-        ],
-        capture_output=True,
-        check=True,
-    )
-    for port in ports:
-        wait_for_redis(port, "cluster_state:ok", "cluster", "info")
-    return f"redis://127.0.0.1:{ports[0]}/0"
+    cluster = LocalCluster(binary, directory.name)
+    cluster.start()
+    atexit.register(cluster.stop)
+    atexit.register(directory.cleanup)
+    return cluster.url
+
+
+class LocalCluster:
+    """Three redis-servers in cluster mode on free loopback ports, their files in `directory`;
+    `persistent` keeps every write on disk before it is answered, so that a restart (`stop`,
+    then `start`) finds the cluster and its data again."""
+
+    def __init__(self, binary: str, directory: str, persistent: bool = False) -> None:
+        self.ports = _cluster_ports(3)
+        self.url = f"redis://127.0.0.1:{self.ports[0]}/0"
+        storage = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else []
+        self._commands = []
+        for port in self.ports:
+            files = os.path.join(directory, str(port))  # a node's own: its append-only files
+            os.makedirs(files, exist_ok=True)
+            self._commands.append(
+                redis_server_command(
+                    *[binary, port, "--cluster-enabled", "yes"],
+                    *(storage or ["--appendonly", "no"]),
+                    *["--cluster-config-file", os.path.join(files, "nodes.conf")],
+                    *["--daemonize", "no", "--dir", files],
+                )
+            )
+        self._nodes: list[subprocess.Popen[bytes]] = []
+        self._created = False
+
+    @property
+    def env(self) -> dict[str, str]:
+        """A server's environment on this cluster."""
+        return {"REDIS_URL": self.url, "GAMEROOMS_REDIS_CLUSTER": "1"}
+
+    def start(self) -> None:
+        """Start the nodes (join them the first time) and wait until the cluster is up."""
+        self._nodes = [
+            subprocess.Popen(command, stdout=subprocess.DEVNULL) for command in self._commands
+        ]
+        for port in self.ports:
+            wait_for_redis(port)
+        if not self._created:
+            addresses = [f"127.0.0.1:{port}" for port in self.ports]
+            create = ["redis-cli", "--cluster", "create", *addresses]
+            create += ["--cluster-replicas", "0", "--cluster-yes"]
+            subprocess.run(create, capture_output=True, check=True)
+            self._created = True
+        for port in self.ports:
+            wait_for_redis(port, "cluster_state:ok", "cluster", "info")
+
+    def stop(self) -> None:
+        """Stop every node (idempotent)."""
+        nodes, self._nodes = self._nodes, []
+        for node in nodes:
+            node.terminate()
+        for node in nodes:
+            node.wait(timeout=REDIS_WAIT_SECONDS)
 
 
 def _cluster_ports(count: int) -> list[int]:
@@ -142,16 +169,6 @@ def _is_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def _stop_cluster(
-    nodes: list[subprocess.Popen[bytes]], directory: tempfile.TemporaryDirectory[str]
-) -> None:
-    for node in nodes:
-        node.terminate()
-    for node in nodes:
-        node.wait(timeout=REDIS_WAIT_SECONDS)
-    directory.cleanup()
 
 
 CHROMIUM = "/usr/bin/chromium"

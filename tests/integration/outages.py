@@ -14,6 +14,7 @@ import httpx
 
 from gamerooms.testing import Closed, GameClient, Guest, ServerProcess, free_port
 from tests.support import (
+    LocalCluster,
     redis_server_command,
     redis_server_or_skip,
     redis_url_or_skip,
@@ -68,6 +69,18 @@ def private_redis(directory: str | None = None) -> Iterator[PrivateRedis]:
         yield redis
     finally:
         redis.stop()
+
+
+@contextmanager
+def private_cluster(directory: str) -> Iterator[LocalCluster]:
+    """A 3-master Redis Cluster of the test's own, keeping its data across restarts in
+    `directory`, for the duration of the block."""
+    cluster = LocalCluster(redis_server_or_skip(), directory, persistent=True)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 async def health(server: ServerProcess) -> tuple[int, dict[str, Any]]:

@@ -25,9 +25,11 @@ from tests.integration.outages import (
     health,
     health_becomes,
     lease_env,
+    private_cluster,
     private_redis,
     reconnect,
 )
+from tests.support import LocalCluster
 
 REFUSED_WITHIN = 2.0
 """Seconds within which a socket opened while Redis is down is refused."""
@@ -38,8 +40,13 @@ HEALTH_EVERY = 0.25
 
 
 @pytest.fixture
-def redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    """A redis-server of this test's own that keeps its data across a restart."""
+def redis(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PrivateRedis | LocalCluster]:
+    """A redis-server (or a 3-master Redis Cluster) of this test's own that keeps its data
+    across a restart."""
+    if request.param == "redis-cluster":
+        with private_cluster(str(tmp_path)) as cluster:
+            yield cluster
+        return
     with private_redis(str(tmp_path)) as server:
         yield server
 
@@ -53,11 +60,17 @@ async def stay_down(servers: tuple[ServerProcess, ...], seconds: float) -> None:
         await asyncio.sleep(seconds / checks)
 
 
-@pytest.mark.parametrize("outage", [0.0, 2 * (PROCESS_TTL + HEARTBEAT)], ids=["brief", "long"])
+@pytest.mark.parametrize(
+    ("redis", "outage"),
+    [("redis", 0.0), ("redis", 2 * (PROCESS_TTL + HEARTBEAT)), ("redis-cluster", 0.0)],
+    ids=["brief", "long", "brief-on-a-cluster"],
+    indirect=["redis"],
+)
 async def test_a_redis_outage_closes_sockets_1013_and_play_goes_on_once_it_is_back(
-    redis: PrivateRedis, outage: float
+    redis: PrivateRedis | LocalCluster, outage: float
 ) -> None:
-    """Brief, or long enough for every heartbeat to lapse meanwhile."""
+    """Brief, or long enough for every heartbeat to lapse meanwhile; on a cluster, every node
+    stops and starts again."""
     env = lease_env(redis.env)
     with (
         tempfile.TemporaryDirectory() as data,
