@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +22,14 @@ CLUSTER_BUS_OFFSET = 10_000
 """A Redis Cluster node talks to the others on its port + this."""
 
 
+def skip_unless_required(reason: str, requirement: str) -> NoReturn:
+    """Skip the calling test for `reason`, or fail it when the `requirement` variable is 1
+    (as CI sets it)."""
+    if os.environ.get(requirement) == "1":
+        pytest.fail(f"{reason} and {requirement}=1", pytrace=False)
+    pytest.skip(reason)
+
+
 def redis_url_or_skip() -> str:
     """The test Redis URL; skips the calling test (or fails it, if required) when unreachable."""
     url = os.environ.get("GAMEROOMS_TEST_REDIS_URL") or DEFAULT_REDIS_URL
@@ -28,10 +37,8 @@ def redis_url_or_skip() -> str:
     if problem is None:
         return url
     parts = urlsplit(url)
-    reason = f"Redis not reachable at {parts.hostname or '127.0.0.1'}:{parts.port or 6379}"
-    if os.environ.get("GAMEROOMS_REQUIRE_REDIS") == "1":
-        pytest.fail(f"{reason} ({problem}) and GAMEROOMS_REQUIRE_REDIS=1", pytrace=False)
-    pytest.skip(f"{reason} ({problem})")
+    where = f"{parts.hostname or '127.0.0.1'}:{parts.port or 6379}"
+    skip_unless_required(f"Redis not reachable at {where} ({problem})", "GAMEROOMS_REQUIRE_REDIS")
 
 
 @functools.cache
@@ -56,10 +63,7 @@ def redis_server_or_skip() -> str:
     path = shutil.which("redis-server")
     if path is not None:
         return path
-    reason = "redis-server is not installed"
-    if os.environ.get("GAMEROOMS_REQUIRE_REDIS") == "1":
-        pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_REDIS=1", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_required("redis-server is not installed", "GAMEROOMS_REQUIRE_REDIS")
 
 
 def redis_server_command(binary: str, port: int, *options: str) -> list[str]:
@@ -180,9 +184,7 @@ def chromium_or_skip() -> str:
     if path is not None:
         return path
     reason = "Chromium not found at /usr/bin/chromium (apt-get install -y chromium)"
-    if os.environ.get("GAMEROOMS_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_BROWSER=1", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_required(reason, "GAMEROOMS_REQUIRE_BROWSER")
 
 
 def haproxy_or_skip() -> str:
@@ -191,9 +193,7 @@ def haproxy_or_skip() -> str:
     if path is not None:
         return path
     reason = "haproxy is not installed (apt-get install -y haproxy)"
-    if os.environ.get("GAMEROOMS_REQUIRE_BALANCER") == "1":
-        pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_BALANCER=1", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_required(reason, "GAMEROOMS_REQUIRE_BALANCER")
 
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -208,9 +208,7 @@ def postgres_url_or_skip() -> str:
         psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=2).close()
     except Exception as error:
         reason = f"PostgreSQL not reachable at {url} ({error})"
-        if os.environ.get("GAMEROOMS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{reason} and GAMEROOMS_REQUIRE_POSTGRES=1", pytrace=False)
-        pytest.skip(reason)
+        skip_unless_required(reason, "GAMEROOMS_REQUIRE_POSTGRES")
     return url
 
 
