@@ -21,6 +21,7 @@ from django.db.models import sql
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord
+from gamerooms.persistence.writer import settle
 from gamerooms.rooms.ports import ActionEntry
 
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -170,19 +171,10 @@ class LoopSqliteWriter:
         group, self._waiting = self._waiting, []
         if len(group) > 1 and self._together([statements for statements, _ in group]):
             for _, future in group:
-                if not future.done():
-                    future.set_result(None)
+                settle(future)
             return
         for statements, future in group:
-            error: sqlite3.Error | None = None
-            if not self._together([statements]):
-                error = self._failure
-            if future.done():
-                continue
-            if error is None:
-                future.set_result(None)
-            else:
-                future.set_exception(error)
+            settle(future, None if self._together([statements]) else self._failure)
 
     def _together(self, jobs: list[list[Statement]]) -> bool:
         """Run every job's statements in one transaction; False (all rolled back, the error in

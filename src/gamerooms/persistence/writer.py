@@ -30,10 +30,11 @@ class _Job:
     def settle(self, error: Exception | None = None) -> None:
         """Let the caller go on (raising `error`, if given), unless its loop is closed."""
         with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(_settle, self.future, error)
+            self.loop.call_soon_threadsafe(settle, self.future, error)
 
 
-def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
+def settle(future: asyncio.Future[None], error: Exception | None = None) -> None:
+    """Finish a writer's future: done, or failed with `error` (unless it is done already)."""
     if future.done():
         return
     if error is None:
