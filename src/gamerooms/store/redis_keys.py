@@ -51,7 +51,7 @@ class RedisKeys:
         if not self.cluster:
             return f"{self.prefix}doc:{key}"
         if key.startswith(OWNERS):
-            return f"{self.coordination}doc:{key}"
+            return f"{self.owner_documents}{key}"
         return f"{self.prefix}doc:{{{key}}}"
 
     def document_patterns(self, start: str) -> list[str]:
@@ -59,13 +59,12 @@ class RedisKeys:
         escaped = start.replace("[", "\\[")
         if not self.cluster:
             return [f"{self.prefix}doc:{escaped}*"]
-        return [f"{self.prefix}doc:{{{escaped}*}}", f"{self.coordination}doc:{escaped}*"]
+        return [f"{self.prefix}doc:{{{escaped}*}}", f"{self.owner_documents}{escaped}*"]
 
     def document_key(self, name: str) -> str:
         """The caller's key of a document's hash `name` (the inverse of `document`)."""
-        owned = f"{self.coordination}doc:"
-        if self.cluster and name.startswith(owned):
-            return name[len(owned) :]
+        if self.cluster and name.startswith(self.owner_documents):
+            return name[len(self.owner_documents) :]
         if not self.cluster:
             return name[len(f"{self.prefix}doc:") :]
         return name[len(f"{self.prefix}doc:{{") : -1]
