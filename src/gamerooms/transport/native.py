@@ -26,6 +26,21 @@ NORMAL: Final = 1000
 MESSAGE_TOO_BIG: Final = 1009
 
 
+_last_encoded: tuple[str, bytes] = ("", b"")
+"""The text most recently sent and its UTF-8: a fan-out sends one frame to many sockets in a
+row, and encodes it once for all of them."""
+
+
+def _utf8(text: str) -> bytes:
+    """The UTF-8 of `text`, encoded once while the same text goes to socket after socket."""
+    global _last_encoded
+    last, encoded = _last_encoded
+    if text is not last:
+        encoded = text.encode()
+        _last_encoded = (text, encoded)
+    return encoded
+
+
 class NativeWebSocket(WebSocket):
     """A game socket whose frames picows parses and builds; sends never wait."""
 
@@ -56,7 +71,7 @@ class NativeWebSocket(WebSocket):
         if self.closed:
             return
         transport = self._transport
-        transport.send(WSMsgType.TEXT, text.encode())
+        transport.send(WSMsgType.TEXT, _utf8(text))
         if transport.underlying_transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT:
             self.closed = True
             transport.disconnect(graceful=False)
