@@ -89,15 +89,16 @@ class Pauses:
         """End the match at once, active or paused: finished, reason `ended`; MatchOver if over."""
         await self._settle(match_id, lambda match: _ended(match, None, "ended"))
 
-    async def welcome_back(self, match_id: str, seat: int) -> None:
-        """The paused seat's own player came back before anyone decided: go on with them."""
+    async def welcome_back(self, match_id: str, seat: int) -> LiveMatch:
+        """The paused seat's own player came back before anyone decided: go on with them; the
+        match after."""
 
         def mutate(match: LiveMatch) -> Change:
             if match.pause is None or match.pause.seat != seat:
                 return Change(match)
             return self._resume(match, seat, match.players[seat], None)
 
-        await self._settle(match_id, mutate)
+        return await self._settle(match_id, mutate)
 
     async def _settle(self, match_id: str, mutate: Mutation) -> LiveMatch:
         """Commit a change, then keep the decision timer in step with the pause it leaves."""

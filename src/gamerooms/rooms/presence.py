@@ -45,8 +45,9 @@ class SeatPresence:
         for seat in match.humans():
             await self._timers.set(ARRIVAL_TIMER, f"{match.id}/{seat}", self._grace)
 
-    async def connected(self, match_id: str, seat: int) -> None:
-        """A socket for this seat opened."""
+    async def connected(self, match_id: str, seat: int) -> LiveMatch:
+        """A socket for this seat opened; the match as it is once the seat counts as connected
+        (the socket's match.state: what changes later reaches the socket as an update)."""
         count = await self._leases.hold(match_presence_key(match_id), str(seat))
         if count == 1:
             await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
@@ -58,7 +59,8 @@ class SeatPresence:
         # back (or, idle until now, opened the match again) before anyone decided.
         match = await self._matches.get(match_id)
         if match.status == PAUSED and match.pause is not None and match.pause.seat == seat:
-            await self._pauses.welcome_back(match_id, seat)
+            return await self._pauses.welcome_back(match_id, seat)
+        return match
 
     async def disconnected(self, match_id: str, seat: int, gone: bool) -> None:
         """A socket for this seat closed; `gone` when the player left or was replaced."""

@@ -74,11 +74,13 @@ class MatchEndpoint(Endpoint):
         await runtime.fanout.attach(match_topic(match_id), watcher)
         try:
             await runtime.autoplay.schedule(match)  # wakes bots and clocks, should they stall
-            if seat is not None:
-                await runtime.presence.connected(match_id, seat)
+            if seat is None:
+                match = await runtime.matches.get(match_id)
+            else:
+                match = await runtime.presence.connected(match_id, seat)
                 watcher.generation = await runtime.matches.next_claim(match_id, seat)
                 await runtime.matches.claim_seat(match_id, seat, watcher.token, watcher.generation)
-            await self._send_state(watcher, runtime, match_id)
+            await self._send_state(watcher, runtime, match)
             requests = (
                 WatcherRequests(watcher, player, runtime, match_id)
                 if seat is None
@@ -92,9 +94,9 @@ class MatchEndpoint(Endpoint):
             await runtime.fanout.detach(match_topic(match_id), watcher)
 
     @staticmethod
-    async def _send_state(watcher: MatchSocket, runtime: Runtime, match_id: str) -> None:
-        match = await runtime.matches.get(match_id)
-        connected = await runtime.matches.connected_seats(match_id)
+    async def _send_state(watcher: MatchSocket, runtime: Runtime, match: LiveMatch) -> None:
+        """Send match.state (`match` read once the socket was attached), then its pause."""
+        connected = await runtime.matches.connected_seats(match.id)
         await watcher.send_state(match.version, state_frame(match, watcher.seat, connected))
         if match.pause is not None:
             pause = match.pause
