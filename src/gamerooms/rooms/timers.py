@@ -24,6 +24,7 @@ class Timers:
         self._poll_seconds = poll_seconds
         self._handlers: dict[str, Handler] = {}
         self._wakeups: set[asyncio.Task[None]] = set()
+        self._alarms: dict[str, asyncio.TimerHandle] = {}  # timer name -> its wake-up here
 
     def on(self, kind: str, handler: Handler) -> None:
         """Run `handler` for every timer of this kind that fires."""
@@ -33,13 +34,19 @@ class Timers:
         """Fire after `delay` seconds (replacing a pending timer of the same kind and key).
 
         This process also wakes itself when the timer is due, so it fires on time without fast
-        polling; whichever process claims it first runs it."""
-        await self._store.timer_set(f"{kind}:{key}", self._clock.now() + delay, payload)
-        call_later(max(delay, 0.0), self._wake)
+        polling (once per timer: setting it again here moves the wake-up, cancelling it here
+        drops it); whichever process claims it first runs it."""
+        name = f"{kind}:{key}"
+        await self._store.timer_set(name, self._clock.now() + delay, payload)
+        self._drop_alarm(name)
+        self._alarms[name] = call_later(max(delay, 0.0), self._wake, name)
 
     async def cancel(self, kind: str, key: str) -> bool:
         """Cancel a pending timer; True if it was pending."""
-        return await self._store.timer_cancel(f"{kind}:{key}")
+        name = f"{kind}:{key}"
+        cancelled = await self._store.timer_cancel(name)
+        self._drop_alarm(name)
+        return cancelled
 
     async def run_due(self) -> int:
         """Fire every timer that is due now; how many fired."""
@@ -65,7 +72,14 @@ class Timers:
         except Exception:
             log.exception("firing timers failed")
 
-    def _wake(self) -> None:
+    def _drop_alarm(self, name: str) -> None:
+        """Forget this process's wake-up for a timer it no longer waits for."""
+        alarm = self._alarms.pop(name, None)
+        if alarm is not None:
+            alarm.cancel()
+
+    def _wake(self, name: str) -> None:
+        del self._alarms[name]
         task = spawn(self._run_due_logged())
         self._wakeups.add(task)
         task.add_done_callback(self._wakeups.discard)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+from gamerooms.rooms.ports import Clock
 from gamerooms.rooms.timers import Timers
+from gamerooms.runtime import SystemClock
 from gamerooms.store.memory import MemoryStore
 from gamerooms.testing import FakeClock
 from tests.unit.rooms.services import (
@@ -20,7 +22,7 @@ from tests.unit.rooms.services import (
 )
 
 
-def counting(clock: FakeClock, store: MemoryStore, fired: Counter[str], name: str) -> Timers:
+def counting(clock: Clock, store: MemoryStore, fired: Counter[str], name: str) -> Timers:
     """Timers on the shared store whose "ping" handler counts (name, key) firings."""
     timers = Timers(store, clock)
 
@@ -117,3 +119,28 @@ async def test_bot_moves_happen_once_with_two_processes() -> None:
     versions = [update["version"] for update in heard.frames()]
     assert versions == list(range(1, match.version + 1))
     assert [entry[0] for entry in first.journal.log(match_id)] == versions
+
+
+class CountedStore(MemoryStore):
+    """A memory store that counts the claims of due timers (each wake-up asks once, or more)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claims = 0
+
+    async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
+        """Count, then claim."""
+        self.claims += 1
+        return await super().timers_due(now, limit)
+
+
+async def test_a_process_wakes_once_for_a_timer_it_moved_and_never_for_one_it_cancelled() -> None:
+    store, fired = CountedStore(), Counter[str]()
+    timers = counting(SystemClock(), store, fired, "one")
+    await timers.set("ping", "moved", 0.01, b"moved")
+    await timers.set("ping", "moved", 0.02, b"moved")
+    await timers.set("ping", "gone", 0.01, b"gone")
+    await timers.cancel("ping", "gone")
+    await asyncio.sleep(0.1)
+    assert fired == Counter({"moved": 1, "one:moved": 1})
+    assert store.claims == 2  # one wake-up: a claim that fires "moved", then one that finds none
