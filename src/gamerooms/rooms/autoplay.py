@@ -30,8 +30,11 @@ class Autoplay:
         timers.on(TURN_TIMER, self._clock_ran_out)
 
     async def schedule(self, match: LiveMatch) -> None:
-        """Set the timers this match now needs."""
+        """Set the timers this match now needs. A match has one turn clock, moved on by every
+        change (its payload names the version it is for) and dropped once the match is not
+        active, so that no clock of a past turn stays pending until its deadline."""
         if match.status != ACTIVE:
+            await self._timers.cancel(TURN_TIMER, match.id)
             return
         for seat in match.turn_seats():
             if match.is_bot(seat):
@@ -39,7 +42,7 @@ class Autoplay:
                 await self._timers.set(BOT_TIMER, key, self._bot_delay)
         if match.deadline is not None:
             delay = match.deadline - self._matches.clock.now()
-            await self._timers.set(TURN_TIMER, f"{match.id}/{match.version}", delay)
+            await self._timers.set(TURN_TIMER, match.id, delay, str(match.version).encode())
 
     async def _bot_due(self, key: str, payload: bytes) -> None:
         match_id, seat_text, version_text = key.split("/")
@@ -49,9 +52,8 @@ class Autoplay:
             return
         await self._play(match, seat, timed_out=False)
 
-    async def _clock_ran_out(self, key: str, payload: bytes) -> None:
-        match_id, _, version_text = key.partition("/")
-        match, version = await self._matches.get(match_id), int(version_text)
+    async def _clock_ran_out(self, match_id: str, payload: bytes) -> None:
+        match, version = await self._matches.get(match_id), int(payload)
         for seat in match.turn_seats():
             if match.is_bot(seat) or not _waits_for(match, seat, version):
                 continue

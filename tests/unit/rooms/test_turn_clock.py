@@ -166,3 +166,20 @@ async def test_an_idle_player_who_opens_the_match_again_takes_the_seat_back(
     assert match.status == ACTIVE and match.players[0] == human(0)
     assert match.timeouts_of(0) == 0
     assert heard.types() == ["match.resumed"]
+
+
+async def test_a_match_keeps_one_turn_clock_pending_and_none_once_it_is_over(
+    proc: Process,
+) -> None:
+    match_id, _ = await start(proc, "tictactoe", [human(0), human(1)], CLOCK)
+    await arrive(proc, match_id, 0, 1)
+    for seat, cell in [(0, 0), (1, 3), (0, 1), (1, 4)]:
+        await proc.matches.act(match_id, seat, "place", {"cell": cell})
+    far = proc.clock.now() + 10 * TURN
+    pending = [name for name, _ in await proc.store.timers_due(far) if name.startswith("turn:")]
+    assert pending == [f"turn:{match_id}"]
+
+    await proc.timers.set("turn", match_id, TURN, b"4")  # put back what was just claimed
+    finished = await proc.matches.act(match_id, 0, "place", {"cell": 2})
+    assert finished.status == FINISHED
+    assert [name for name, _ in await proc.store.timers_due(far)] == []
