@@ -34,6 +34,8 @@ from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store
 from gamerooms.rooms.rendering import Reply, update_announcement
 
 COMMIT_ATTEMPTS = 8
+DECODED_MATCHES = 4096
+"""How many matches a process keeps decoded, the most recently read or written."""
 MATCH_TTL = 24 * 3600.0
 """Seconds a match stays in the live store after its last change."""
 
@@ -83,6 +85,7 @@ class MatchService:
         self._listeners: list[Listener] = []
         self._starters: list[Listener] = []
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._decoded: dict[str, tuple[int, bytes, LiveMatch]] = {}  # id -> revision, blob, match
 
     @property
     def clock(self) -> Clock:
@@ -120,7 +123,9 @@ class MatchService:
         live = LiveMatch(match_id, rules, list(players), ACTIVE, core, 0, options)
         live = live.changed(deadline=live.next_deadline(self._clock.now()))
         await self._journal.match_created(match_id, game, settings, live.players, seed)
-        await self._store.create(match_key(match_id), live.encode(), ttl=MATCH_TTL)
+        blob = live.encode()
+        await self._store.create(match_key(match_id), blob, ttl=MATCH_TTL)
+        self._remember(live, blob)
         await self._notify(live)
         await self._started(live)
         return match_id
@@ -128,9 +133,16 @@ class MatchService:
     async def get(self, match_id: str) -> LiveMatch:
         """The live match, restored from the journal if the store lost it; NotFound if none."""
         stored = await self._store.load(match_key(match_id))
-        if stored is not None:
-            return decode_live(stored[1], stored[0], self._games)
-        return await self._restore(match_id)
+        if stored is None:
+            return await self._restore(match_id)
+        revision, blob = stored
+        known = self._decoded.pop(match_id, None)
+        if known is not None and known[0] == revision and known[1] == blob:
+            self._decoded[match_id] = known
+            return known[2]
+        match = decode_live(blob, revision, self._games)
+        self._remember(match, blob)
+        return match
 
     async def update(
         self, match_id: str, mutate: Mutation, expected_version: int | None = None
@@ -138,14 +150,15 @@ class MatchService:
         """Apply `mutate` to the current match and commit it at the revision read (retrying on
         a conflict unless a version was expected); journal, publish, then notify listeners."""
 
-        async def attempt() -> Attempt[tuple[LiveMatch, Change]]:
+        async def attempt() -> Attempt[tuple[LiveMatch, Change, bytes]]:
             match = await self.get(match_id)
             change = mutate(match)
             if change.entry is not None:
                 await self._journal.write_ahead(match_id, change.entry)
             topic = match_topic(match_id)
             publish = [(topic, encode_announcement(a)) for a in change.announcements]
-            return Attempt(match.revision, change.after.encode(), publish, (match, change))
+            blob = change.after.encode()
+            return Attempt(match.revision, blob, publish, (match, change, blob))
 
         attempts = COMMIT_ATTEMPTS if expected_version is None else 1
         async with self._lock(match_id):
@@ -153,8 +166,9 @@ class MatchService:
             committed = await commit_retrying(self._store, key, attempt, attempts, MATCH_TTL)
             if committed is None:
                 raise StaleVersion("the match moved on; refresh and try again")
-            match, change = committed
+            match, change, blob = committed
             after = change.after.changed(revision=match.revision + 1)
+            self._remember(after, blob)
             await self._journaled(match, change, after)
             await self._notify(after)
             return after
@@ -242,6 +256,14 @@ class MatchService:
         if after.finished and after.core.result is not None:
             result = after.core.result.to_dict()
             await self._journal.match_finished(match_id, result, after.version)
+
+    def _remember(self, match: LiveMatch, blob: bytes) -> None:
+        """Keep `match` decoded while its stored blob is `blob`, dropping the least recently
+        used match beyond DECODED_MATCHES (matches are immutable: a change makes a new one)."""
+        self._decoded.pop(match.id, None)
+        self._decoded[match.id] = (match.revision, blob, match)
+        if len(self._decoded) > DECODED_MATCHES:
+            del self._decoded[next(iter(self._decoded))]
 
     async def _notify(self, match: LiveMatch) -> None:
         for listener in self._listeners:
