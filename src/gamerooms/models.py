@@ -84,7 +84,12 @@ class MatchSeat(models.Model):
 class ActionRecord(models.Model):
     """One accepted action; `version` is the match version it produced (1 for the first)."""
 
-    match = models.ForeignKey(MatchRecord, on_delete=models.CASCADE, related_name="actions")
+    match = models.ForeignKey(
+        MatchRecord,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        db_index=False,  # the (match, version) constraint's index serves lookups by match
+    )
     version = models.PositiveIntegerField()
     seat = models.SmallIntegerField()
     name = models.CharField(max_length=64)
