@@ -59,7 +59,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
     from gamerooms.access_log import redact_tokens_in_uvicorn_logs
     from gamerooms.conf import load_config
     from gamerooms.log_format import use_log_format
-    from gamerooms.transport.wire import GameSocketProtocol, hard_cap
+    from gamerooms.transport.wire import GameHttpProtocol, GameSocketProtocol, hard_cap
 
     call_command("migrate", interactive=False, verbosity=0)
     config = load_config()
@@ -70,6 +70,7 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
             port=port,
             log_level=log_level,
             lifespan="on",
+            http=GameHttpProtocol,
             ws=GameSocketProtocol,
             ws_max_size=hard_cap(config.MAX_FRAME_BYTES),
             ws_per_message_deflate=False,

@@ -106,3 +106,48 @@ async def test_a_client_that_stops_reading_is_dropped_and_the_room_goes_on() -> 
                 if (await sleeping.receive(timeout=10))["type"] == "room.chat":
                     heard += 1
         assert closed.value.code is None and heard < lines, (closed.value.code, heard)
+
+
+async def _raw_upgrade(server: ServerProcess, upgrade_header: bytes) -> tuple[bytes, bytes]:
+    """Send a lobby socket's upgrade request by hand: the response's head and first frame."""
+    (player,) = guests(server, 1)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    request = (
+        f"GET /ws/lobby/?token={player.access} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+        + upgrade_header
+        + b"\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + b"Sec-WebSocket-Version: 13\r\n\r\n"
+    )
+    writer.write(request)
+    try:
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        first, length = await asyncio.wait_for(reader.readexactly(2), 5)
+        size = length & 0x7F
+        if size == 126:
+            size = int.from_bytes(await reader.readexactly(2), "big")
+        assert first == 0x81 and size < 65536
+        return head, await asyncio.wait_for(reader.readexactly(size), 5)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize(
+    "upgrade_header",
+    [b"Upgrade: websocket", b"upgrade:WebSocket"],
+    ids=["handed-over-as-it-came", "parsed-by-uvicorn-first"],
+)
+async def test_an_upgrade_is_served_however_its_headers_are_spelled(
+    memory_server: ServerProcess, upgrade_header: bytes
+) -> None:
+    head, frame = await _raw_upgrade(memory_server, upgrade_header)
+    assert head.startswith(b"HTTP/1.1 101 "), head
+    assert b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" in head  # the key's accept value (RFC 6455 example)
+    assert orjson.loads(frame)["type"] == "lobby.rooms"
+
+
+async def test_a_plain_request_for_a_socket_path_is_still_http(
+    memory_server: ServerProcess,
+) -> None:
+    async with httpx.AsyncClient(base_url=memory_server.base_url) as client:
+        response = await client.get("/ws/lobby/")
+    assert response.status_code == 404

@@ -1,6 +1,8 @@
 """The WebSocket layer of `gamerooms serve`: uvicorn serves HTTP on the port and hands each
 WebSocket upgrade to picows, which parses and builds frames in native code and writes them
-straight to the socket. The game endpoints then serve it as a `NativeWebSocket`.
+straight to the socket. The game endpoints then serve it as a `NativeWebSocket`. A connection
+whose first bytes are a whole game socket upgrade (as clients send it: one packet) goes to
+picows as it came, without uvicorn parsing it first (`GameHttpProtocol`).
 
 Messages above `hard_cap` are refused by the parser from their header, before any of their
 payload is buffered, and the socket is closed 1009. Messages between the protocol limit and the
@@ -17,6 +19,7 @@ from urllib.parse import unquote
 from channels.auth import AuthMiddlewareStack
 from picows import WSAutoPingStrategy, WSTransport, WSUpgradeRequest
 from picows.picows import WSProtocol  # type: ignore[attr-defined]
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from gamerooms.protocol.codes import CloseCode
 from gamerooms.runtime import current_runtime
@@ -48,6 +51,37 @@ An adapter, not a Logger, so that picows makes no child logger per connection.""
 
 _DISCARDED = memoryview(bytearray(64 * 1024))
 """Where the bytes of closing sockets are read to and dropped."""
+
+
+def is_game_upgrade(data: bytes) -> bool:
+    """Whether these bytes are a whole WebSocket upgrade request for a game socket path."""
+    return (
+        data.startswith(b"GET /ws/")
+        and data.endswith(b"\r\n\r\n")
+        and b"\r\nupgrade: websocket\r\n" in data.lower()
+    )
+
+
+class GameHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, except that a connection whose first bytes are a whole game
+    socket upgrade goes to the `ws` protocol (picows) as it came, without being parsed into an
+    HTTP request and written out again first."""
+
+    _fed = False
+
+    def data_received(self, data: bytes) -> None:
+        """Hand a connection's first bytes over when they are a game socket's upgrade."""
+        if not self._fed and self.ws_protocol_class is not None and is_game_upgrade(data):
+            self.connections.discard(self)
+            protocol = self.ws_protocol_class(  # type: ignore[call-arg]
+                config=self.config, server_state=self.server_state, app_state=self.app_state
+            )
+            protocol.connection_made(self.transport)
+            protocol.data_received(data)
+            self.transport.set_protocol(protocol)
+            return
+        self._fed = True
+        super().data_received(data)
 
 
 def hard_cap(max_frame_bytes: int) -> int:
