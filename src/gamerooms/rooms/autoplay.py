@@ -34,7 +34,8 @@ class Autoplay:
         change (its payload names the version it is for) and dropped once the match is not
         active, so that no clock of a past turn stays pending until its deadline."""
         if match.status != ACTIVE:
-            await self._timers.cancel(TURN_TIMER, match.id)
+            if match.options.turn_seconds is not None:  # else it never had a clock to drop
+                await self._timers.cancel(TURN_TIMER, match.id)
             return
         for seat in match.turn_seats():
             if match.is_bot(seat):

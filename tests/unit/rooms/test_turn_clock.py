@@ -183,3 +183,22 @@ async def test_a_match_keeps_one_turn_clock_pending_and_none_once_it_is_over(
     finished = await proc.matches.act(match_id, 0, "place", {"cell": 2})
     assert finished.status == FINISHED
     assert [name for name, _ in await proc.store.timers_due(far)] == []
+
+
+async def test_a_match_without_a_clock_drops_none_when_it_ends(
+    proc: Process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    match_id, _ = await start(proc, "tictactoe", [human(0), human(1)])
+    await arrive(proc, match_id, 0, 1)
+    cancelled: list[str] = []
+    cancel = proc.store.timer_cancel
+
+    async def counted(name: str) -> bool:
+        cancelled.append(name)
+        return await cancel(name)
+
+    monkeypatch.setattr(proc.store, "timer_cancel", counted)
+    for seat, cell in [(0, 0), (1, 3), (0, 1), (1, 4), (0, 2)]:
+        finished = await proc.matches.act(match_id, seat, "place", {"cell": cell})
+    assert finished.status == FINISHED
+    assert cancelled == []
