@@ -34,8 +34,8 @@ from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store
 from gamerooms.rooms.rendering import Reply, update_announcement
 
 COMMIT_ATTEMPTS = 8
-DECODED_MATCHES = 4096
-"""How many matches a process keeps decoded, the most recently read or written."""
+DECODED_MATCHES = 1024
+"""How many matches in play a process keeps decoded, the most recently read or written."""
 MATCH_TTL = 24 * 3600.0
 """Seconds a match stays in the live store after its last change."""
 
@@ -258,9 +258,12 @@ class MatchService:
             await self._journal.match_finished(match_id, result, after.version)
 
     def _remember(self, match: LiveMatch, blob: bytes) -> None:
-        """Keep `match` decoded while its stored blob is `blob`, dropping the least recently
-        used match beyond DECODED_MATCHES (matches are immutable: a change makes a new one)."""
+        """Keep `match` decoded while its stored blob is `blob` and it is not over, dropping the
+        least recently used match beyond DECODED_MATCHES (matches are immutable: a change makes
+        a new one). Every match kept is more for the garbage collector to walk."""
         self._decoded.pop(match.id, None)
+        if match.finished:
+            return
         self._decoded[match.id] = (match.revision, blob, match)
         if len(self._decoded) > DECODED_MATCHES:
             del self._decoded[next(iter(self._decoded))]

@@ -46,3 +46,13 @@ async def test_at_most_the_configured_number_of_matches_stay_decoded(
     first = await proc.matches.get(ids[0])  # the oldest was dropped: decoded anew
     assert first is await proc.matches.get(ids[0])
     assert len(proc.matches._decoded) == 2 and ids[1] not in proc.matches._decoded
+
+
+async def test_a_finished_match_is_not_kept_decoded() -> None:
+    proc = process()
+    match_id, _ = await start(proc, "tictactoe", [human(0), human(1)])
+    await arrive(proc, match_id, 0, 1)
+    for seat, cell in [(0, 0), (1, 3), (0, 1), (1, 4), (0, 2)]:
+        after = await proc.matches.act(match_id, seat, "place", {"cell": cell})
+    assert after.finished and match_id not in proc.matches._decoded
+    assert (await proc.matches.get(match_id)).finished
