@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from gamerooms.engine import StaleVersion
 from gamerooms.models import ActionRecord, MatchRecord, MatchSeat, Player
-from gamerooms.persistence.loop_writer import LoopSqliteWriter, inserts, known, update
+from gamerooms.persistence.loop_writer import (
+    LoopSqliteWriter,
+    database_json,
+    database_time,
+    insert,
+    insert_if_known,
+    update,
+)
 from gamerooms.persistence.records import find_match, history_of
 from gamerooms.persistence.writer import DatabaseWriter
 from gamerooms.rooms.background import spawn
@@ -150,15 +157,29 @@ class DatabaseJournal:
         seed: int,
     ) -> None:
         """Record a new match and its seats."""
-        record = MatchRecord(id=match_id, game=game, settings=settings, players=players, seed=seed)
         if self._ahead is None:
+            record = MatchRecord(
+                id=match_id, game=game, settings=settings, players=players, seed=seed
+            )
             await self._writer.write(_record_matches, record)
             return
-        ids = sorted({player["id"] for player in players})
-        known_ids = {row[0] for row in self._ahead.select(known(Player, ids))}
-        seats = [_seat(match_id, seat, player["id"]) for seat, player in enumerate(players)]
-        known_seats = [seat for seat in seats if seat.player_id in known_ids]
-        await self._ahead.run([*inserts([record]), *inserts(known_seats)])
+        row = {
+            "id": match_id,
+            "game": game,
+            "settings": database_json(settings),
+            "players": database_json(players),
+            "seed": seed,
+            "status": str(MatchRecord.Status.ACTIVE),
+            "version": 0,
+            "created_at": database_time(timezone.now()),
+        }
+        seats = [
+            insert_if_known(
+                MatchSeat, {"match": match_id, "seat": seat, "player": player["id"]}, "player"
+            )
+            for seat, player in enumerate(players)
+        ]
+        await self._ahead.run([insert(MatchRecord, row), *seats])
 
     async def write_ahead(self, match_id: str, entry: ActionEntry) -> None:
         """When the database is the durable copy: return once the action row is committed."""

@@ -1,8 +1,9 @@
 """The journal's writes on a SQLite database, committed from the event loop on a connection of
 their own: no thread hop (whose GIL hand-overs stall the loop) and no ORM query on the hot path,
 one transaction per loop turn for every write that arrived in it (group commit), WAL so that
-readers never wait. Action rows are built here; other writes are statements that Django's own
-SQL compiler makes from models and querysets, so that they match what the ORM would write."""
+readers never wait. Inserts (action rows, match records, seats) are built here from the
+models' tables and columns, with values as Django keeps them on SQLite; updates are statements
+that Django's own SQL compiler makes from querysets, so that they match what the ORM writes."""
 
 from __future__ import annotations
 
@@ -48,30 +49,41 @@ _compiled: dict[tuple[Any, ...], str] = {}
 """SQL text compiled once per statement shape: only the parameters change between calls."""
 
 
-def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    return [
-        field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)
-    ]
+def _insert_head(model: type[models.Model], names: Sequence[str]) -> str:
+    """`INSERT INTO "table" ("column", ...)` for these fields of `model`."""
+    meta = model._meta
+    columns = ", ".join(f'"{meta.get_field(name).column}"' for name in names)  # type: ignore[union-attr]
+    return f'INSERT INTO "{meta.db_table}" ({columns})'
 
 
-def inserts(objects: Sequence[models.Model]) -> list[Statement]:
-    """The INSERT the ORM's `bulk_create(objects)` would run (one model, one statement)."""
-    if not objects:
-        return []
-    model, connection = type(objects[0]), connections[DEFAULT_DB_ALIAS]
-    fields = _fields(model)
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection)
-        for obj in objects
-        for field in fields
-    ]
-    key = ("insert", model, len(objects))
+def insert(model: type[models.Model], row: dict[str, Any]) -> Statement:
+    """An INSERT of one row of `model`: field names to values as the database keeps them."""
+    key = ("insert", model, tuple(row))
     if key not in _compiled:
-        query = sql.InsertQuery(model)
-        query.insert_values(fields, list(objects))
-        ((text, _),) = query.get_compiler(connection=connection).as_sql()
-        _compiled[key] = _statement(text, ())[0]
-    return [_statement_of(_compiled[key], params)]
+        _compiled[key] = f"{_insert_head(model, tuple(row))} VALUES ({', '.join('?' * len(row))})"
+    return _statement_of(_compiled[key], tuple(row.values()))
+
+
+def insert_if_known(model: type[models.Model], row: dict[str, Any], parent: str) -> Statement:
+    """An INSERT of one row of `model` that inserts nothing unless the row that its foreign key
+    `parent` (a field name) points to exists."""
+    key = ("insert-if-known", model, tuple(row), parent)
+    if key not in _compiled:
+        target = model._meta.get_field(parent).related_model._meta  # type: ignore[union-attr]
+        exists = f'SELECT 1 FROM "{target.db_table}" WHERE "{target.pk.column}" = ?'
+        marks = ", ".join("?" * len(row))
+        _compiled[key] = f"{_insert_head(model, tuple(row))} SELECT {marks} WHERE EXISTS ({exists})"
+    return _statement_of(_compiled[key], (*row.values(), row[parent]))
+
+
+def database_json(value: Any) -> str:
+    """A JSON field's value as Django keeps it on SQLite (JSON text)."""
+    return orjson.dumps(value).decode()
+
+
+def database_time(at: datetime) -> str:
+    """A datetime as Django keeps it on SQLite: naive UTC text."""
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> Statement:
@@ -94,14 +106,6 @@ def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> Statem
     return _statement_of(_compiled[key], params)
 
 
-def known(model: type[models.Model], pks: Sequence[Any]) -> Statement:
-    """A SELECT of which of `pks` are the primary keys of rows of `model`."""
-    meta = model._meta
-    marks = ", ".join("?" * len(pks))
-    column = meta.pk.column
-    return f'SELECT "{column}" FROM "{meta.db_table}" WHERE "{column}" IN ({marks})', tuple(pks)
-
-
 def _insert_statement() -> str:
     """The INSERT for one action row, with the columns Django gave the model."""
     meta = ActionRecord._meta
@@ -112,9 +116,8 @@ def _insert_statement() -> str:
 
 def _values(match_id: str, entry: ActionEntry) -> tuple[object, ...]:
     """A row's values as Django stores them on SQLite (JSON text, naive UTC datetime text)."""
-    at = datetime.fromtimestamp(entry.at, tz=UTC).replace(tzinfo=None)
-    data = orjson.dumps(entry.data).decode()
-    return (match_id, entry.version, entry.seat, entry.name, data, at.isoformat(" "))
+    at = database_time(datetime.fromtimestamp(entry.at, tz=UTC))
+    return (match_id, entry.version, entry.seat, entry.name, database_json(entry.data), at)
 
 
 def sqlite_database_file() -> Path | None:
