@@ -32,7 +32,8 @@ class Announcement(msgspec.Struct, omit_defaults=True, array_like=True):
     `keep` — after its frame if the close moves it on (4001), else without one. When `before`
     is set, only sockets that claimed their place at a generation below it close: a newer claim,
     or one still being made, may be announced after an older one. Keys in `skip` get nothing.
-    `subject` carries facts for recipients that filter (the lobby).
+    `subject` carries facts for recipients that filter (the lobby) or keep track (a match's
+    sockets learn that it is over).
     """
 
     version: int = 0

@@ -63,7 +63,8 @@ class SeatPresence:
         return match
 
     async def disconnected(self, match_id: str, seat: int, gone: bool) -> None:
-        """A socket for this seat closed; `gone` when the player left or was replaced."""
+        """A socket for this seat closed; `gone` when the seat needs no grace (its player left
+        or was replaced, or the match is over)."""
         count = await self._leases.release(match_presence_key(match_id), str(seat))
         if count is None or count > 0 or gone:
             return

@@ -11,7 +11,7 @@ import orjson
 from gamerooms.engine import Applied, offered_actions
 from gamerooms.protocol.frames import MatchStatus, iso, match_state, match_update
 from gamerooms.rooms.announcement import EVERYONE, PUBLIC, Announcement
-from gamerooms.rooms.live import ACTIVE, LiveMatch
+from gamerooms.rooms.live import ACTIVE, FINISHED, LiveMatch
 
 SeatFrame = Callable[[Any, dict[str, Any]], str]
 """Builds one seat's frame from its view (`state`) and its Turn."""
@@ -90,13 +90,20 @@ def state_frame(match: LiveMatch, seat: int | None, connected: set[int]) -> str:
 
 
 def update_announcement(match: LiveMatch, applied: Applied, reply: Reply | None) -> Announcement:
-    """The match.update of an applied action."""
+    """The match.update of an applied action (telling, if it ended the match, that it did)."""
     action = {"name": applied.action, "data": applied.data}
     announcement = update_frames(match, applied.seat, action, applied.events)
     announcement.version = match.version
+    if match.finished:
+        announcement.subject = {"status": FINISHED}
     if reply is not None:
         announcement.reply_to, announcement.request_id = reply.token, reply.request_id
     return announcement
+
+
+def ends_match(announcement: Announcement) -> bool:
+    """Whether a match's announcement tells that the match is over (for good)."""
+    return announcement.subject is not None and announcement.subject.get("status") == FINISHED
 
 
 def update_frames(

@@ -19,7 +19,7 @@ from gamerooms.rooms.announcement import PUBLIC, Announcement
 from gamerooms.rooms.errors import NotAuthorized, Refusal
 from gamerooms.rooms.keys import match_topic
 from gamerooms.rooms.live import LiveMatch
-from gamerooms.rooms.rendering import Reply, state_frame
+from gamerooms.rooms.rendering import Reply, ends_match, state_frame
 from gamerooms.runtime import Runtime
 from gamerooms.transport.auth import query_params
 from gamerooms.transport.endpoint import Endpoint, Handlers, dispatch, refuse
@@ -30,15 +30,18 @@ from gamerooms.transport.socket import WebSocket
 class MatchSocket(SocketRecipient):
     """A seat's socket; holds updates back until match.state is sent, then sends newer ones."""
 
-    __slots__ = ("_version", "seat")
+    __slots__ = ("_version", "finished", "seat")
 
     def __init__(self, socket: WebSocket, seat: int | None) -> None:
         super().__init__(socket, PUBLIC if seat is None else str(seat), holding=True)
         self.seat = seat
+        self.finished = False
+        """Whether this socket knows the match is over (a match that is stays so)."""
         self._version = 0
 
     async def handle(self, announcement: Announcement) -> None:
         """Send this seat's frame unless the state already sent includes it."""
+        self.finished = self.finished or ends_match(announcement)
         if announcement.version == 0 or announcement.version > self._version:
             await super().handle(announcement)
 
@@ -92,7 +95,7 @@ class MatchEndpoint(Endpoint):
             await dispatch(socket, socket.messages(), requests.table())
         finally:
             if seat is not None:
-                gone = socket.close_code in GONE
+                gone = socket.close_code in GONE or watcher.finished
                 await runtime.presence.disconnected(match_id, seat, gone)
             await runtime.fanout.detach(match_topic(match_id), watcher)
 
@@ -100,6 +103,7 @@ class MatchEndpoint(Endpoint):
     async def _send_state(watcher: MatchSocket, runtime: Runtime, match: LiveMatch) -> None:
         """Send match.state (`match` read once the socket was attached), then its pause."""
         connected = await runtime.matches.connected_seats(match.id)
+        watcher.finished = match.finished
         await watcher.send_state(match.version, state_frame(match, watcher.seat, connected))
         if match.pause is not None:
             pause = match.pause
