@@ -21,7 +21,7 @@ def _setup_django(data: str | None) -> None:
     django.setup()
 
 
-def freeze_heap() -> None:
+def _freeze_heap() -> None:
     """Move every object alive now (Django, the games, the runtime: tens of thousands that live
     as long as the process) out of the garbage collector's sight. Without this, each full
     collection walks them all and stalls the event loop for tens of milliseconds."""
@@ -38,7 +38,7 @@ def _graceful_server_class() -> type:
 
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
-            freeze_heap()
+            _freeze_heap()
 
         async def shutdown(self, sockets: Any = None) -> None:
             from gamerooms.protocol.codes import CloseCode

@@ -108,10 +108,8 @@ def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> Statem
 
 def _insert_statement() -> str:
     """The INSERT for one action row, with the columns Django gave the model."""
-    meta = ActionRecord._meta
     names = ("match", "version", "seat", "name", "data", "at")
-    columns = ", ".join(f'"{meta.get_field(name).column}"' for name in names)  # type: ignore[union-attr]
-    return f'INSERT INTO "{meta.db_table}" ({columns}) VALUES (?, ?, ?, ?, ?, ?)'
+    return f"{_insert_head(ActionRecord, names)} VALUES ({', '.join('?' * len(names))})"
 
 
 def _values(match_id: str, entry: ActionEntry) -> tuple[object, ...]:

@@ -233,7 +233,10 @@ class MatchService:
         return await self._store.adjust_presence(claims_key(match_id), str(seat), 1)
 
     async def claim_seat(self, match_id: str, seat: int, token: str, generation: int) -> None:
-        """Close every older socket of this seat, in every process (4009)."""
+        """Close every older socket of this seat, in every process (4009); a seat's first claim
+        (generation 1) has none, and announces nothing."""
+        if generation <= 1:
+            return
         claim = Announcement(
             close=[str(seat)], close_code=CloseCode.REPLACED, keep=token, before=generation
         )

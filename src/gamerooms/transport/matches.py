@@ -82,10 +82,7 @@ class MatchEndpoint(Endpoint):
             else:
                 match = await runtime.presence.connected(match_id, seat)
                 watcher.generation = await runtime.matches.next_claim(match_id, seat)
-                if watcher.generation > 1:  # a seat's first claim has no older socket to close
-                    await runtime.matches.claim_seat(
-                        match_id, seat, watcher.token, watcher.generation
-                    )
+                await runtime.matches.claim_seat(match_id, seat, watcher.token, watcher.generation)
             await self._send_state(watcher, runtime, match)
             requests = (
                 WatcherRequests(watcher, player, runtime, match_id)
