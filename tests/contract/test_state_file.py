@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 
 from gamerooms.store.memory import MemoryStore
-from gamerooms.store.state_file import StateFile
+from gamerooms.store.state_file import BATCH_SECONDS, StateFile
 
 
 def reopened(path: Path) -> MemoryStore:
@@ -96,3 +97,82 @@ async def test_a_killed_process_loses_nothing_it_stored(tmp_path: Path) -> None:
     assert await after.load("match:m1") == (200, b"m200")
     assert await after.timers_due(4.9) == []
     assert await after.timers_due(5.0) == [("bot:m1", b"")]
+
+
+def on_file(path: Path) -> tuple[int, bytes] | None:
+    """What the file itself holds of "match:m1" now (read on a connection of its own)."""
+    reader = StateFile(path)
+    try:
+        kept = {key: (version, blob) for key, version, blob, _ in reader.documents(time.time())}
+    finally:
+        reader.close()
+    return kept.get("match:m1")
+
+
+async def test_rebuildable_changes_reach_the_file_together_with_the_next_batch(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = reopened(path)
+    await store.create("match:m1", b"m0")
+    for version in range(3):
+        assert await store.commit("match:m1", version, b"m%d" % (version + 1), rebuildable=True)
+    assert await store.load("match:m1") == (3, b"m3")  # in memory at once
+    assert on_file(path) == (0, b"m0")  # on file with the batch
+
+    # The batch was scheduled BATCH_SECONDS after the first change: its timer is due before
+    # this sleep's, and the loop runs due timers in order.
+    await asyncio.sleep(BATCH_SECONDS)
+    assert on_file(path) == (3, b"m3")
+    await store.close()
+
+
+async def test_a_change_kept_at_once_is_not_overwritten_by_an_earlier_batched_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    state = StateFile(path)
+    store = MemoryStore(state=state)
+    await store.create("match:m1", b"m0")
+    assert await store.commit("match:m1", 0, b"m1", rebuildable=True)
+    assert await store.commit("match:m1", 1, b"m2")  # a pause, say: kept at once
+    assert on_file(path) == (2, b"m2")
+    state.write_batch()
+    assert on_file(path) == (2, b"m2")
+    assert await store.commit("match:m1", 2, b"m3", rebuildable=True)
+    assert await store.commit("match:m1", 3, None)
+    state.write_batch()
+    assert on_file(path) is None
+    await store.close()
+
+
+async def test_a_killed_process_loses_only_the_rebuildable_changes_of_its_last_batch(
+    tmp_path: Path,
+) -> None:
+    """kill -9 before the batch is written: the moves are lost from the file (the journal holds
+    them, and recovery applies them again); everything kept at once is there."""
+    path = tmp_path / "state.sqlite3"
+    script = textwrap.dedent(
+        f"""
+        import asyncio, os, signal
+        from gamerooms.store.memory import MemoryStore
+        from gamerooms.store.state_file import StateFile
+
+        async def main():
+            store = MemoryStore(state=StateFile({str(path)!r}))
+            await store.create("match:m1", b"m0")
+            for version in range(200):
+                assert await store.commit(
+                    "match:m1", version, b"m%d" % (version + 1), rebuildable=True
+                )
+            await store.create("room:R1", b"r0")
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        asyncio.run(main())
+        """
+    )
+    process = subprocess.run([sys.executable, "-c", script], env=os.environ, timeout=60)  # noqa: ASYNC221
+    assert process.returncode == -signal.SIGKILL
+    after = reopened(path)
+    assert await after.load("match:m1") == (0, b"m0")
+    assert await after.load("room:R1") == (0, b"r0")

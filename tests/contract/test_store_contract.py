@@ -88,6 +88,15 @@ async def test_commit_bumps_version_and_stores_blob(store: Store) -> None:
     assert await store.load("d1") == (2, b"s2")
 
 
+async def test_a_rebuildable_commit_reads_back_and_conflicts_like_any_other(store: Store) -> None:
+    await store.create("d1", b"s0")
+    assert await store.commit("d1", 0, b"s1", rebuildable=True)
+    assert await store.load("d1") == (1, b"s1")
+    assert not await store.commit("d1", 0, b"stale", rebuildable=True)
+    assert await store.commit("d1", 1, b"s2")
+    assert await store.load("d1") == (2, b"s2")
+
+
 async def test_stale_commit_changes_and_announces_nothing(store: Store, collect: Collect) -> None:
     await store.create("d1", b"s0")
     assert await store.commit("d1", 0, b"s1", [("t", b"a1")])

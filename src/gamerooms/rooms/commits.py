@@ -15,12 +15,13 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Attempt(Generic[T]):
     """One try: the version it read, the blob to commit (None deletes), what the commit
-    publishes, and what the caller gets back if it lands."""
+    publishes, and what the caller gets back if it lands; `rebuildable` as `Store.commit`."""
 
     version: int
     blob: bytes | None
     publish: Sequence[Publication]
     outcome: T
+    rebuildable: bool = False
 
 
 async def commit_retrying(
@@ -34,6 +35,9 @@ async def commit_retrying(
     outcome of the one that landed, or None if every commit lost to another writer."""
     for _ in range(attempts):
         tried = await attempt()
-        if await store.commit(key, tried.version, tried.blob, tried.publish, ttl=ttl):
+        committed = await store.commit(
+            key, tried.version, tried.blob, tried.publish, ttl=ttl, rebuildable=tried.rebuildable
+        )
+        if committed:
             return tried.outcome
     return None

@@ -158,7 +158,8 @@ class MatchService:
             topic = match_topic(match_id)
             publish = [(topic, encode_announcement(a)) for a in change.announcements]
             blob = change.after.encode()
-            return Attempt(match.revision, blob, publish, (match, change, blob))
+            rebuildable = change.entry is not None  # recovery applies the journal's actions
+            return Attempt(match.revision, blob, publish, (match, change, blob), rebuildable)
 
         attempts = COMMIT_ATTEMPTS if expected_version is None else 1
         async with self._lock(match_id):

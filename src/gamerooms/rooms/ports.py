@@ -71,10 +71,13 @@ class Store(Protocol):
         publish: Sequence[Publication] = (),
         *,
         ttl: float | None = None,
+        rebuildable: bool = False,
     ) -> bool:
         """Store `blob` at expected_version + 1 (or delete the document when `blob` is None) and
         publish each (topic, payload), atomically; False (and nothing done) if the stored version
-        is not `expected_version` or the document is missing. `ttl` (seconds) is refreshed."""
+        is not `expected_version` or the document is missing. `ttl` (seconds) is refreshed.
+        `rebuildable`: the caller can rebuild this change after a crash (a move the journal
+        holds already), so a store that keeps a file may write it there a moment later."""
 
     async def delete(self, key: str) -> None:
         """Forget a document; idempotent."""

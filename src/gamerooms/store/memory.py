@@ -95,8 +95,10 @@ class MemoryStore:
         publish: Sequence[Publication] = (),
         *,
         ttl: float | None = None,
+        rebuildable: bool = False,
     ) -> bool:
-        """Compare-and-set (or delete) the document, then publish; False (nothing done) if stale."""
+        """Compare-and-set (or delete) the document, then publish; False (nothing done) if stale.
+        A `rebuildable` change reaches the state file with the next batch."""
         _check_ttl(ttl)
         self._expire()
         stored = self._documents.get(key)
@@ -108,7 +110,7 @@ class MemoryStore:
             self._documents[key] = (expected_version + 1, blob)
             if ttl is not None:
                 self._set_ttl(key, ttl)
-            self._keep_document(key)
+            self._keep_document(key, later=rebuildable)
         for topic, payload in publish:
             self._deliver(topic, payload)
         return True
@@ -356,14 +358,15 @@ class MemoryStore:
         if self._state is not None:
             self._state.drop_document(key)
 
-    def _keep_document(self, key: str) -> None:
-        """Write a document to the state file, its expiry as wall-clock time."""
+    def _keep_document(self, key: str, later: bool = False) -> None:
+        """Write a document to the state file (`later`: with its next batch), its expiry as
+        wall-clock time."""
         if self._state is None:
             return
         version, blob = self._documents[key]
         deadline = self._deadlines.get(key)
         expires = None if deadline is None else time.time() + deadline - self._clock()
-        self._state.put_document(key, version, blob, expires)
+        self._state.put_document(key, version, blob, expires, later)
 
     def _schedule(self, name: str, due: float, payload: bytes) -> None:
         generation = next(self._generations)

@@ -445,8 +445,10 @@ class RedisStore:
         publish: Sequence[Publication] = (),
         *,
         ttl: float | None = None,
+        rebuildable: bool = False,
     ) -> bool:
-        """Compare-and-set (or delete) the document and publish, in one Lua script."""
+        """Compare-and-set (or delete) the document and publish, in one Lua script (Redis keeps
+        every change at once: `rebuildable` changes nothing)."""
         args: list[str | bytes] = [
             str(expected_version),
             "" if blob is None else str(expected_version + 1),
