@@ -79,7 +79,10 @@ def serve(host: str, port: int, data: str | None, log_level: str) -> None:
     )
     redact_tokens_in_uvicorn_logs()
     use_log_format(os.environ.get("GAMEROOMS_LOG_FORMAT", "plain"))
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn raises Ctrl-C again once it has shut down
+        raise SystemExit(130) from None
 
 
 def create_match(data: str | None, game: str, player_ids: list[str], seed: int | None) -> str:

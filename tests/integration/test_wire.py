@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from pathlib import Path
 
 import httpx
 import orjson
@@ -84,6 +85,16 @@ async def test_shutdown_closes_open_sockets_1001() -> None:
         assert await client.closed(timeout=10) == 1001
         await asyncio.wait_for(lobby_socket.wait_closed(), 10)
         assert lobby_socket.close_code == 1001
+
+
+def test_ctrl_c_shuts_the_server_down_quietly(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C in a terminal): a clean shutdown, exit status 130, and no traceback."""
+    log = tmp_path / "server.log"
+    with running_server(log=log) as server:
+        assert server.process is not None
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=20) == 130
+    assert "Traceback" not in log.read_text()
 
 
 async def test_a_client_that_stops_reading_is_dropped_and_the_room_goes_on() -> None:

@@ -109,6 +109,8 @@ class LiveMatch:
     pause: Pause | None = None
     lost: list[Pause] = field(default_factory=list)
     """Seats lost while the match was paused for another: decided on one after the other."""
+    _turn: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    """The seats in turn, worked out once (the game's `turn` may be costly)."""
 
     @property
     def version(self) -> int:
@@ -137,7 +139,11 @@ class LiveMatch:
 
     def turn_seats(self) -> list[int]:
         """Seats that may act now."""
-        return [] if self.finished else seats_in_turn(self.game, self.core)
+        turn = self._turn
+        if turn is None:
+            turn = [] if self.finished else seats_in_turn(self.game, self.core)
+            object.__setattr__(self, "_turn", turn)
+        return list(turn)
 
     def timeouts_of(self, seat: int) -> int:
         """Consecutive turn-clock timeouts of a seat."""
@@ -145,26 +151,35 @@ class LiveMatch:
 
     def with_timeouts(self, seat: int, count: int) -> LiveMatch:
         """This match with a seat's timeout count set."""
+        if self.timeouts_of(seat) == count:
+            return self
         counts = [self.timeouts_of(index) for index in range(len(self.players))]
         counts[seat] = count
-        return replace(self, timeouts=counts)
+        return self.changed(timeouts=counts)
 
     def changed(self, **fields: Any) -> LiveMatch:
-        """This match with some fields replaced."""
-        return replace(self, **fields)
+        """This match with some fields replaced (the seats in turn kept, if worked out, while
+        the state and status stay)."""
+        after = replace(self, **fields)
+        if self._turn is not None and "core" not in fields and "status" not in fields:
+            object.__setattr__(after, "_turn", self._turn)
+        return after
 
     def with_core(self, core: MatchState, now: float) -> LiveMatch:
         """This match after an action: finished if the engine found a result, the clock reset."""
         status = FINISHED if core.result is not None else self.status
-        after = replace(self, core=core, status=status)
-        return replace(after, deadline=after.next_deadline(now))
+        after = replace(self, core=core, status=status, deadline=None)
+        deadline = after.next_deadline(now)
+        if deadline is not None:  # `after` is new and nobody else's yet
+            object.__setattr__(after, "deadline", deadline)
+        return after
 
     def next_deadline(self, now: float) -> float | None:
         """When the turn clock runs out for the seats in turn, if a clock runs."""
         seconds = self.options.turn_seconds
         if seconds is None or self.status != ACTIVE:
             return None
-        if not any(not self.is_bot(seat) for seat in self.turn_seats()):
+        if all(self.is_bot(seat) for seat in self.turn_seats()):
             return None
         return now + seconds
 

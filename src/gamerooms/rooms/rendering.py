@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import orjson
 
-from gamerooms.engine import Applied, offered_actions
+from gamerooms.engine import Applied
 from gamerooms.protocol.frames import MatchStatus, iso, match_state, match_update
 from gamerooms.rooms.announcement import EVERYONE, PUBLIC, Announcement
 from gamerooms.rooms.live import ACTIVE, FINISHED, LiveMatch
@@ -29,9 +29,9 @@ def turn_for(match: LiveMatch, seat: int | None) -> dict[str, Any]:
 
 def actions_for(match: LiveMatch, seat: int) -> list[dict[str, Any]]:
     """The `turn.actions` of a seat: its legal moves while the match is active, else []."""
-    if match.status != ACTIVE:
+    if match.status != ACTIVE or seat not in match.turn_seats():
         return []
-    return [action.to_wire() for action in offered_actions(match.game, match.core, seat)]
+    return [action.to_wire() for action in match.game.offered_actions(match.core.data, seat)]
 
 
 def seat_frames(match: LiveMatch, build: SeatFrame, with_state: bool) -> dict[str, str]:
