@@ -148,6 +148,11 @@ class DatabaseJournal:
         self._flusher: asyncio.Task[None] | None = None
         self._writer = writer or DatabaseWriter()
 
+    @property
+    def writes_ahead(self) -> bool:
+        """Whether each action is committed here before it is committed to the store."""
+        return self._write_ahead
+
     async def match_created(
         self,
         match_id: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 import weakref
@@ -13,6 +14,7 @@ from typing import Any
 import msgspec
 
 from gamerooms.engine import (
+    GameError,
     GameRegistry,
     Result,
     SeededRandom,
@@ -27,7 +29,7 @@ from gamerooms.protocol.codes import CloseCode
 from gamerooms.protocol.frames import iso, match_chat
 from gamerooms.rooms.announcement import EVERYONE, Announcement, encode_announcement
 from gamerooms.rooms.commits import Attempt, commit_retrying
-from gamerooms.rooms.errors import MatchPaused, NotFound
+from gamerooms.rooms.errors import MatchPaused, NotFound, Refusal
 from gamerooms.rooms.keys import claims_key, match_key, match_presence_key, match_topic
 from gamerooms.rooms.live import ACTIVE, PAUSED, LiveMatch, MatchOptions, decode_live
 from gamerooms.rooms.ports import ActionEntry, Clock, Journal, Store
@@ -148,18 +150,21 @@ class MatchService:
         self, match_id: str, mutate: Mutation, expected_version: int | None = None
     ) -> LiveMatch:
         """Apply `mutate` to the current match and commit it at the revision read (retrying on
-        a conflict unless a version was expected); journal, publish, then notify listeners."""
+        a conflict unless a version was expected); journal, publish, then notify listeners.
+
+        Unless the journal writes actions ahead, the first try applies `mutate` to the match as
+        this process last kept it, without reading the store: the commit fails if another
+        process changed it since, and so does a refusal, which must come from a fresh read."""
+        kept = not self._journal.writes_ahead
 
         async def attempt() -> Attempt[tuple[LiveMatch, Change, bytes]]:
-            match = await self.get(match_id)
-            change = mutate(match)
-            if change.entry is not None:
-                await self._journal.write_ahead(match_id, change.entry)
-            topic = match_topic(match_id)
-            publish = [(topic, encode_announcement(a)) for a in change.announcements]
-            blob = change.after.encode()
-            rebuildable = change.entry is not None  # recovery applies the journal's actions
-            return Attempt(match.revision, blob, publish, (match, change, blob), rebuildable)
+            nonlocal kept
+            known = self._decoded.get(match_id) if kept else None
+            kept = False
+            if known is not None:
+                with contextlib.suppress(GameError, Refusal):
+                    return await self._prepare(known[2], mutate)
+            return await self._prepare(await self.get(match_id), mutate)
 
         attempts = COMMIT_ATTEMPTS if expected_version is None else 1
         async with self._lock(match_id):
@@ -173,6 +178,20 @@ class MatchService:
             await self._journaled(match, change, after)
             await self._notify(after)
             return after
+
+    async def _prepare(
+        self, match: LiveMatch, mutate: Mutation
+    ) -> Attempt[tuple[LiveMatch, Change, bytes]]:
+        """A commit of `mutate` applied to `match` (its action written ahead if the journal
+        does)."""
+        change = mutate(match)
+        if change.entry is not None:
+            await self._journal.write_ahead(match.id, change.entry)
+        topic = match_topic(match.id)
+        publish = [(topic, encode_announcement(a)) for a in change.announcements]
+        blob = change.after.encode()
+        rebuildable = change.entry is not None  # recovery applies the journal's actions
+        return Attempt(match.revision, blob, publish, (match, change, blob), rebuildable)
 
     async def recover(self, match_id: str) -> LiveMatch:
         """After a restart: apply the journaled actions the store had not committed yet, give

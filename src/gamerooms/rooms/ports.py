@@ -205,6 +205,11 @@ class MatchHistory:
 class Journal(Protocol):
     """Durable record of matches and their actions (the database)."""
 
+    @property
+    def writes_ahead(self) -> bool:
+        """Whether `write_ahead` makes each action durable before its commit (the journal is
+        the durable copy: an action must never be written ahead for a match read stale)."""
+
     async def match_created(
         self,
         match_id: str,

@@ -102,6 +102,8 @@ class Relay(Game[Count]):
 class MemoryJournal:
     """A working in-memory Journal, of the kind that learns actions once they are committed."""
 
+    writes_ahead = False
+
     def __init__(self) -> None:
         self.created: dict[str, MatchHistory] = {}
         self.actions: dict[str, dict[int, ActionEntry]] = {}
