@@ -114,7 +114,7 @@ def test_no_method_yields_to_the_event_loop() -> None:
     assert run(store.queue_leave("q", "m"))
     run(store.timer_set("t", 1.0, b"p"))
     assert run(store.timers_due(1.0)) == [("t", b"p")]
-    assert not run(store.timer_cancel("t"))
+    assert run(store.timers_cancel(["t"])) == [False]
     assert run(store.adjust_presence("k", "m", 1)) == 1
     assert run(store.presence("k")) == {"m": 1}
     run(store.publish("t", b"d"))

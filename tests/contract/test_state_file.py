@@ -35,7 +35,7 @@ async def test_documents_sets_and_timers_survive_a_restart(tmp_path: Path) -> No
     await store.timer_set("bot:m1/0/5", 100.0, b"p")
     await store.timer_set("turn:m1/5", 200.0, b"")
     await store.timer_set("cancelled", 50.0, b"")
-    await store.timer_cancel("cancelled")
+    assert await store.timers_cancel(["cancelled"]) == [True]
     await store.timer_set("fired", 10.0, b"")
     assert await store.timers_due(10.0) == [("fired", b"")]
     await store.queue_join("queue:tictactoe", "ann", b"ann", 2)

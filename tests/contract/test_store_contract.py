@@ -469,14 +469,15 @@ async def test_timer_set_replaces(store: Store) -> None:
     assert await store.timers_due(100.0) == []
 
 
-async def test_timer_cancel(store: Store) -> None:
+async def test_timers_cancel(store: Store) -> None:
     await store.timer_set("a", 10.0, b"A")
     await store.timer_set("b", 10.0, b"B")
-    assert await store.timer_cancel("a")
-    assert not await store.timer_cancel("a")
-    assert not await store.timer_cancel("never")
+    await store.timer_set("c", 10.0, b"C")
+    assert await store.timers_cancel(["a", "never", "c"]) == [True, False, True]
+    assert await store.timers_cancel(["a"]) == [False]
+    assert await store.timers_cancel([]) == []
     assert await store.timers_due(10.0) == [("b", b"B")]
-    assert not await store.timer_cancel("b")  # already fired
+    assert await store.timers_cancel(["b"]) == [False]  # already fired
     await store.timer_set("a", 30.0, b"A again")  # a cancelled name can be set again
     assert await store.timers_due(30.0) == [("a", b"A again")]
 

@@ -113,8 +113,8 @@ class Store(Protocol):
     async def timer_set(self, name: str, due: float, payload: bytes) -> None:
         """Schedule (or reschedule) the named timer to fire at `due` (epoch seconds)."""
 
-    async def timer_cancel(self, name: str) -> bool:
-        """Cancel a timer; True if it was pending."""
+    async def timers_cancel(self, names: Sequence[str]) -> list[bool]:
+        """Cancel several timers at once; for each, whether it was pending."""
 
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
         """Claim up to `limit` timers due at or before `now`, earliest first: each timer is

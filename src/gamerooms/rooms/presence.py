@@ -50,8 +50,9 @@ class SeatPresence:
         (the socket's match.state: what changes later reaches the socket as an update)."""
         count = await self._leases.hold(match_presence_key(match_id), str(seat))
         if count == 1:
-            await self._timers.cancel(ARRIVAL_TIMER, f"{match_id}/{seat}")
-            if await self._timers.cancel(GRACE_TIMER, f"{match_id}/{seat}"):
+            key = f"{match_id}/{seat}"
+            _, was_away = await self._timers.cancel_each([(ARRIVAL_TIMER, key), (GRACE_TIMER, key)])
+            if was_away:
                 back = frames.player_reconnected(seat)
                 notice = Announcement(frames={EVERYONE: back}, skip=[str(seat)])
                 await self._matches.announce(match_id, notice)

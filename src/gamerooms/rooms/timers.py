@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from gamerooms.rooms.background import call_later, spawn
 from gamerooms.rooms.ports import Clock, Store, StoreUnavailable
@@ -43,9 +43,16 @@ class Timers:
 
     async def cancel(self, kind: str, key: str) -> bool:
         """Cancel a pending timer; True if it was pending."""
-        name = f"{kind}:{key}"
-        cancelled = await self._store.timer_cancel(name)
-        self._drop_alarm(name)
+        [cancelled] = await self.cancel_each([(kind, key)])
+        return cancelled
+
+    async def cancel_each(self, timers: Sequence[tuple[str, str]]) -> list[bool]:
+        """Cancel several timers (kind, key) in one store call; for each, whether it was
+        pending."""
+        names = [f"{kind}:{key}" for kind, key in timers]
+        cancelled = await self._store.timers_cancel(names)
+        for name in names:
+            self._drop_alarm(name)
         return cancelled
 
     async def run_due(self) -> int:

@@ -196,12 +196,9 @@ class MemoryStore:
         if self._state is not None:
             self._state.put_timer(name, due, payload)
 
-    async def timer_cancel(self, name: str) -> bool:
-        """Cancel a timer; True if it was pending."""
-        pending = self._timers.pop(name, None) is not None
-        if pending and self._state is not None:
-            self._state.drop_timer(name)
-        return pending
+    async def timers_cancel(self, names: Sequence[str]) -> list[bool]:
+        """Cancel several timers at once; for each, whether it was pending."""
+        return [self._cancel_timer(name) for name in names]
 
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:
         """Claim up to `limit` timers due at or before `now`, earliest first (ties by name)."""
@@ -367,6 +364,12 @@ class MemoryStore:
         deadline = self._deadlines.get(key)
         expires = None if deadline is None else time.time() + deadline - self._clock()
         self._state.put_document(key, version, blob, expires, later)
+
+    def _cancel_timer(self, name: str) -> bool:
+        pending = self._timers.pop(name, None) is not None
+        if pending and self._state is not None:
+            self._state.drop_timer(name)
+        return pending
 
     def _schedule(self, name: str, due: float, payload: bytes) -> None:
         generation = next(self._generations)

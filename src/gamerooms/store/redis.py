@@ -45,13 +45,14 @@ Every update is one Lua script, hence atomic: `create` (create unless it exists)
 (compare ``v``; write ``v + 1`` and ``b`` and refresh the TTL, or delete; then PUBLISH every
 publication in order: subscribers see announcements in commit order), `queue_join` (append
 unless queued; pop the oldest `size` when that many wait), `queue_leave`, `timer_set`,
-`timer_cancel`, `timers_due` (ZRANGEBYSCORE, then ZREM and HGET/HDEL each: a timer is claimed
-once), `adjust_presence` (HINCRBY, clamped at 0), `hold_presence` (only while the owner's
-document exists), `release_presence`, `reap_presence` (only once the owner is not live, that is
-its document is gone or its channel has no subscriber (PUBSUB NUMSUB): it deletes the document
-and the owner's leases and gives back their counts, so a hold never outlives the reap and one
-caller gets what it took) and `count` (SET with PX when it starts, else KEEPTTL). `queue_join`
-skips and drops members whose owner is not live. Scripts run by EVALSHA (`register_script`).
+`timers_cancel` (several at once), `timers_due` (ZRANGEBYSCORE, then ZREM and HGET/HDEL each:
+a timer is claimed once), `adjust_presence` (HINCRBY, clamped at 0), `hold_presence` (only
+while the owner's document exists), `release_presence`, `reap_presence` (only once the owner is
+not live, that is its document is gone or its channel has no subscriber (PUBSUB NUMSUB): it
+deletes the document and the owner's leases and gives back their counts, so a hold never
+outlives the reap and one caller gets what it took) and `count` (SET with PX when it starts,
+else KEEPTTL). `queue_join` skips and drops members whose owner is not live. Scripts run by
+EVALSHA (`register_script`).
 Every script is given its keys in KEYS, except that `reap_presence` and `queue_join` also reach
 keys named by the data they read (presence keys in leases, owners of queued members): those
 are coordination keys, which on a cluster share the slot of the script's KEYS, so the node that
@@ -191,6 +192,16 @@ _REMOVE_ENTRY = """
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 for i = 2, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
 return 1
+"""
+
+# KEYS[1] timers, KEYS[2] timer payloads; ARGV: names; for each name, 1 if it was pending
+_TIMERS_CANCEL = """
+local pending = {}
+for i = 1, #ARGV do
+    pending[i] = redis.call('ZREM', KEYS[1], ARGV[i])
+    if pending[i] == 1 then redis.call('HDEL', KEYS[2], ARGV[i]) end
+end
+return pending
 """
 
 # KEYS[1] timers, KEYS[2] timer payloads; ARGV: name, due, payload
@@ -384,6 +395,7 @@ class RedisStore:
         self._queue_join = self._redis.register_script(_QUEUE_JOIN)
         self._remove_entry = self._redis.register_script(_REMOVE_ENTRY)
         self._timer_set = self._redis.register_script(_TIMER_SET)
+        self._timers_cancel = self._redis.register_script(_TIMERS_CANCEL)
         self._timers_due = self._redis.register_script(_TIMERS_DUE)
         self._adjust = self._redis.register_script(_ADJUST)
         self._count = self._redis.register_script(_COUNT)
@@ -531,9 +543,12 @@ class RedisStore:
         await self._timer_set(keys=self._keys.timers(), args=[name, _score(due), payload])
 
     @_reaching
-    async def timer_cancel(self, name: str) -> bool:
-        """Cancel a timer; True if it was pending."""
-        return bool(await self._remove_entry(keys=self._keys.timers(), args=[name]))
+    async def timers_cancel(self, names: Sequence[str]) -> list[bool]:
+        """Cancel several timers in one script; for each, whether it was pending."""
+        if not names:
+            return []
+        pending = await self._timers_cancel(keys=self._keys.timers(), args=list(names))
+        return [bool(each) for each in pending]
 
     @_reaching
     async def timers_due(self, now: float, limit: int = 100) -> list[tuple[str, bytes]]:

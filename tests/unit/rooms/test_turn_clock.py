@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from gamerooms.bots import RandomPolicy
@@ -191,13 +193,13 @@ async def test_a_match_without_a_clock_drops_none_when_it_ends(
     match_id, _ = await start(proc, "tictactoe", [human(0), human(1)])
     await arrive(proc, match_id, 0, 1)
     cancelled: list[str] = []
-    cancel = proc.store.timer_cancel
+    cancel = proc.store.timers_cancel
 
-    async def counted(name: str) -> bool:
-        cancelled.append(name)
-        return await cancel(name)
+    async def counted(names: Sequence[str]) -> list[bool]:
+        cancelled.extend(names)
+        return await cancel(names)
 
-    monkeypatch.setattr(proc.store, "timer_cancel", counted)
+    monkeypatch.setattr(proc.store, "timers_cancel", counted)
     for seat, cell in [(0, 0), (1, 3), (0, 1), (1, 4), (0, 2)]:
         finished = await proc.matches.act(match_id, seat, "place", {"cell": cell})
     assert finished.status == FINISHED
