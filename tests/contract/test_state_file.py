@@ -71,28 +71,38 @@ async def test_ttls_are_kept_as_wall_clock_time(tmp_path: Path) -> None:
     assert await after.load("long") == (0, b"l")
 
 
+def killed_after(path: Path, steps: str) -> None:
+    """Run `steps` (awaited in order, with `store` a MemoryStore on the file at `path`) in a
+    process of its own, which then kills itself (SIGKILL) right after the last one returns."""
+    body = textwrap.indent(textwrap.dedent(steps).strip(), " " * 4)
+    script = f"""
+import asyncio, os, signal
+from gamerooms.store.memory import MemoryStore
+from gamerooms.store.state_file import StateFile
+
+async def main():
+    store = MemoryStore(state=StateFile({str(path)!r}))
+{body}
+    os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(main())
+"""
+    process = subprocess.run([sys.executable, "-c", script], env=os.environ, timeout=60)
+    assert process.returncode == -signal.SIGKILL
+
+
 async def test_a_killed_process_loses_nothing_it_stored(tmp_path: Path) -> None:
     """kill -9 right after the store returns: the change is on file."""
     path = tmp_path / "state.sqlite3"
-    script = textwrap.dedent(
-        f"""
-        import asyncio, os, signal
-        from gamerooms.store.memory import MemoryStore
-        from gamerooms.store.state_file import StateFile
-
-        async def main():
-            store = MemoryStore(state=StateFile({str(path)!r}))
-            await store.create("match:m1", b"m0")
-            for version in range(200):
-                assert await store.commit("match:m1", version, b"m%d" % (version + 1))
-            await store.timer_set("bot:m1", 5.0, b"")
-            os.kill(os.getpid(), signal.SIGKILL)
-
-        asyncio.run(main())
+    killed_after(
+        path,
         """
+        await store.create("match:m1", b"m0")
+        for version in range(200):
+            assert await store.commit("match:m1", version, b"m%d" % (version + 1))
+        await store.timer_set("bot:m1", 5.0, b"")
+        """,
     )
-    process = subprocess.run([sys.executable, "-c", script], env=os.environ, timeout=60)  # noqa: ASYNC221
-    assert process.returncode == -signal.SIGKILL
     after = reopened(path)
     assert await after.load("match:m1") == (200, b"m200")
     assert await after.timers_due(4.9) == []
@@ -152,27 +162,17 @@ async def test_a_killed_process_loses_only_the_rebuildable_changes_of_its_last_b
     """kill -9 before the batch is written: the moves are lost from the file (the journal holds
     them, and recovery applies them again); everything kept at once is there."""
     path = tmp_path / "state.sqlite3"
-    script = textwrap.dedent(
-        f"""
-        import asyncio, os, signal
-        from gamerooms.store.memory import MemoryStore
-        from gamerooms.store.state_file import StateFile
-
-        async def main():
-            store = MemoryStore(state=StateFile({str(path)!r}))
-            await store.create("match:m1", b"m0")
-            for version in range(200):
-                assert await store.commit(
-                    "match:m1", version, b"m%d" % (version + 1), rebuildable=True
-                )
-            await store.create("room:R1", b"r0")
-            os.kill(os.getpid(), signal.SIGKILL)
-
-        asyncio.run(main())
+    killed_after(
+        path,
         """
+        await store.create("match:m1", b"m0")
+        for version in range(200):
+            assert await store.commit(
+                "match:m1", version, b"m%d" % (version + 1), rebuildable=True
+            )
+        await store.create("room:R1", b"r0")
+        """,
     )
-    process = subprocess.run([sys.executable, "-c", script], env=os.environ, timeout=60)  # noqa: ASYNC221
-    assert process.returncode == -signal.SIGKILL
     after = reopened(path)
     assert await after.load("match:m1") == (0, b"m0")
     assert await after.load("room:R1") == (0, b"r0")

@@ -45,8 +45,6 @@ _PUT_TIMER = """
 INSERT INTO timers VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE
 SET due = excluded.due, payload = excluded.payload
 """
-_DROP_DOCUMENT = "DELETE FROM documents WHERE key = ?"
-
 Kept = tuple[int, bytes, float | None]
 """A document's version, blob and expiry (epoch seconds, or None)."""
 
@@ -77,7 +75,7 @@ class StateFile:
     def drop_document(self, key: str) -> None:
         """Forget a document."""
         self._later.pop(key, None)
-        self._db.execute(_DROP_DOCUMENT, (key,))
+        self._db.execute("DELETE FROM documents WHERE key = ?", (key,))
 
     def write_batch(self) -> None:
         """Write the documents waiting to be written, in one transaction."""
