@@ -155,18 +155,21 @@ class MatchService:
         Unless the journal writes actions ahead, the first try applies `mutate` to the match as
         this process last kept it, without reading the store: the commit fails if another
         process changed it since, and so does a refusal, which must come from a fresh read."""
-        kept = not self._journal.writes_ahead
+        keeps = not self._journal.writes_ahead
+        first = True
 
         async def attempt() -> Attempt[tuple[LiveMatch, Change, bytes]]:
-            nonlocal kept
-            known = self._decoded.get(match_id) if kept else None
-            kept = False
+            nonlocal first
+            known = self._decoded.get(match_id) if keeps and first else None
+            first = False
             if known is not None:
                 with contextlib.suppress(GameError, Refusal):
                     return await self._prepare(known[2], mutate)
             return await self._prepare(await self.get(match_id), mutate)
 
-        attempts = COMMIT_ATTEMPTS if expected_version is None else 1
+        # An expected version gets one try on a fresh read, besides the one on the kept match
+        # (whose revision may be behind while its version is the same: a pause and a resume).
+        attempts = COMMIT_ATTEMPTS if expected_version is None else 1 + int(keeps)
         async with self._lock(match_id):
             key = match_key(match_id)
             committed = await commit_retrying(self._store, key, attempt, attempts, MATCH_TTL)

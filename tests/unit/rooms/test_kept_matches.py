@@ -75,6 +75,21 @@ async def test_a_match_another_process_resumed_takes_the_move_its_pause_would_re
     assert after.version == 1 and after.status == "active"
 
 
+async def test_a_move_at_the_expected_version_lands_though_the_kept_match_is_behind() -> None:
+    """Another process paused and resumed the match: same version, a later revision. The
+    move's commit on the kept match fails; the try on a fresh read lands."""
+    first = process()
+    second = process(first.clock, first.store, first.journal)
+    match_id, _ = await start(first, "tictactoe", [human(0), human(1)])
+    await arrive(first, match_id, 0, 1)
+    kept = await first.matches.get(match_id)
+    await second.pauses.lose_seat(match_id, 1, "left")
+    await second.pauses.welcome_back(match_id, 1)
+
+    after = await first.matches.act(match_id, 0, "place", {"cell": 4}, expected_version=0)
+    assert after.version == 1 and after.revision == kept.revision + 3
+
+
 async def test_with_a_journal_that_writes_ahead_every_move_reads_the_match_first() -> None:
     clock = FakeClock()
     store = CountingStore(clock=clock.now)
