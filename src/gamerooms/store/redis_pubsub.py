@@ -273,7 +273,9 @@ class RedisPubSub:
                 given_up = [name for name in sent if name not in self._channels]
                 if given_up:
                     await pubsub.unsubscribe(*given_up)
-            except CONNECTION_ERRORS as again:
+            except (*CONNECTION_ERRORS, RuntimeError) as again:
+                # RuntimeError: uvloop's, writing to a connection that closed as it opened (a
+                # node restarting); the next attempt gets a new one.
                 logger.debug("Redis pub/sub reconnect failed: %s", again)
                 return False
             self._offline = False
